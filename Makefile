@@ -1,0 +1,56 @@
+# lrcourse: two commands do everything.
+#   make lab    set up .venv if needed and open JupyterLab on notebooks/
+#   make test   set up .venv if needed, lint, run the unit tests and execute every notebook
+# Also: make notebooks (re-execute every notebook and store its outputs), make clean.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT     ?= 8888
+HOST     ?= 127.0.0.1
+LAB_ARGS ?=
+# Jupyter refuses to run as root unless told; containers often run as root.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
+NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
+# Each notebook cell may take this long before nbval gives up on it.
+CELL_TIMEOUT ?= 600
+
+.PHONY: lab test lint unit nbval notebooks clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# The stamp files make set-up idempotent: pip runs again only when pyproject.toml changes.
+$(VENV)/.lab-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[lab]'
+	touch $@
+
+$(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+lab: $(VENV)/.lab-installed
+	$(BIN)/jupyter lab --ip=$(HOST) --port=$(PORT) --ServerApp.root_dir=notebooks $(ROOT_FLAG) $(LAB_ARGS)
+
+test: $(VENV)/.dev-installed
+	$(MAKE) lint unit nbval
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+
+unit: $(VENV)/.dev-installed
+	$(BIN)/python -m pytest tests
+
+nbval: $(VENV)/.dev-installed
+	$(BIN)/python -m pytest --nbval $(NOTEBOOKS) --nbval-cell-timeout=$(CELL_TIMEOUT)
+
+notebooks: $(VENV)/.dev-installed
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+		--ExecutePreprocessor.timeout=$(CELL_TIMEOUT) \
+		--ExecutePreprocessor.record_timing=False \
+		--ExecutePreprocessor.store_widget_state=False \
+		$(if $(NB),$(NB),$(NOTEBOOKS))
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

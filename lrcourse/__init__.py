@@ -1,0 +1,56 @@
+"""lrcourse: the helper package of an open course on learning rates and optimizers.
+
+Every notebook starts with::
+
+    import lrcourse
+    lrcourse.setup()
+
+which makes the lesson reproducible (seeds, thread count, plot style) and prints
+the versions it runs on. The lessons' reusable code lives in one module per
+concept; they are imported on first use, so ``import lrcourse`` stays fast:
+
+========================  ==================================================
+``lrcourse.optim``        optimizers written from their formulas
+``lrcourse.schedules``    learning-rate schedules as pure functions
+``lrcourse.ewma``         exponentially weighted moving averages
+``lrcourse.backprop``     the chain rule, worked by hand
+``lrcourse.data``         the course's offline data sets
+``lrcourse.descent``      gradient descent on one-dimensional examples
+``lrcourse.lr_finder``    the learning-rate range test
+``lrcourse.sweep``        many trainings at once, one learning rate each
+``lrcourse.plots``        figures used by the lessons
+``lrcourse.widgets``      interactive versions of those figures
+``lrcourse.exercises``    checkers for the lessons' exercises
+========================  ==================================================
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from lrcourse._setup import device, setup
+
+__version__ = "0.1.0"
+
+_SUBMODULES = {
+    "backprop",
+    "data",
+    "descent",
+    "ewma",
+    "exercises",
+    "lr_finder",
+    "optim",
+    "plots",
+    "schedules",
+    "sweep",
+    "widgets",
+}
+
+__all__ = ["__version__", "device", "setup", *sorted(_SUBMODULES)]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        return importlib.import_module(f"lrcourse.{name}")
+    raise AttributeError(f"module 'lrcourse' has no attribute {name!r}")

@@ -1,0 +1,13 @@
+"""Checkers for the lessons' exercises.
+
+A checker takes what the learner wrote (usually a function), runs it on a few
+inputs against a reference solution, prints whether it is right (or what is
+wrong, with a hint) and returns ``True`` or ``False``. The reference solutions
+live next to their checkers, for teachers.
+"""
+
+from lrcourse.exercises._base import Check, report
+
+__all__ = ["Check", "report"]
+
+# One import line per lesson topic below; keep them sorted.

@@ -1,0 +1,88 @@
+"""What every exercise checker shares: comparing answers and saying so."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Check:
+    """One input to try and the answer expected for it.
+
+    Attributes:
+        args: positional arguments passed to the learner's function.
+        expected: the reference answer (a number or a sequence of numbers).
+        hint: what to look at when this case fails.
+    """
+
+    args: tuple
+    expected: Any
+    hint: str = ""
+
+
+def _close(got: Any, expected: Any, rel: float, abs_: float) -> bool:
+    if isinstance(expected, (list, tuple)):
+        try:
+            got = list(got)
+        except TypeError:
+            return False
+        return len(got) == len(expected) and all(
+            _close(g, e, rel, abs_) for g, e in zip(got, expected, strict=True)
+        )
+    try:
+        got = float(got)
+    except (TypeError, ValueError):
+        return False
+    return math.isclose(got, float(expected), rel_tol=rel, abs_tol=abs_)
+
+
+def report(
+    name: str,
+    function: Callable[..., Any],
+    checks: Iterable[Check],
+    rel: float = 1e-6,
+    abs_: float = 1e-9,
+) -> bool:
+    """Run ``function`` on every check, print a verdict and return it.
+
+    The first failing case is reported with the input, what came back, what
+    was expected and the case's hint. A function that raises, returns
+    ``None`` or ``...`` (the stub left in the notebook) is "not done yet".
+    """
+    if not callable(function):
+        print(f"❌ {name}: expected a function, got {type(function).__name__}.")
+        return False
+    checks = list(checks)
+    for case in checks:
+        try:
+            got = function(*case.args)
+        except NotImplementedError:
+            print(f"⏳ {name}: not done yet. Replace the stub with your code and run again.")
+            return False
+        except Exception as error:  # a learner's bug: report it, do not crash the lesson
+            print(f"❌ {name}: calling it with {case.args} raised {type(error).__name__}: {error}")
+            return False
+        if got is None or got is Ellipsis:
+            print(f"⏳ {name}: not done yet (it returned {got!r}). Fill in the stub and run again.")
+            return False
+        if not _close(got, case.expected, rel, abs_):
+            hint = f" Hint: {case.hint}" if case.hint else ""
+            print(
+                f"❌ {name}: for input {case.args} it returned {_short(got)}, "
+                f"expected {_short(case.expected)}.{hint}"
+            )
+            return False
+    print(f"✅ {name}: correct on all {len(checks)} cases.")
+    return True
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    if isinstance(value, (list, tuple)):
+        inner = ", ".join(_short(v) for v in list(value)[:6])
+        return f"[{inner}{', ...' if len(value) > 6 else ''}]"
+    return repr(value)
