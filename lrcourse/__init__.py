@@ -16,6 +16,8 @@ concept; they are imported on first use, so ``import lrcourse`` stays fast:
 ``lrcourse.backprop``     the chain rule, worked by hand
 ``lrcourse.data``         the course's offline data sets
 ``lrcourse.descent``      gradient descent on one-dimensional examples
+``lrcourse.models``       small networks for the 8x8 digits
+``lrcourse.train``        a plain training loop that records what happened
 ``lrcourse.lr_finder``    the learning-rate range test
 ``lrcourse.sweep``        many trainings at once, one learning rate each
 ``lrcourse.plots``        figures used by the lessons
@@ -40,10 +42,12 @@ _SUBMODULES = {
     "ewma",
     "exercises",
     "lr_finder",
+    "models",
     "optim",
     "plots",
     "schedules",
     "sweep",
+    "train",
     "widgets",
 }
 
