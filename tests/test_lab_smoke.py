@@ -26,12 +26,13 @@ def test_make_lab_serves_jupyterlab_api_status(tmp_path):
     port = _free_port()
     args = f"--no-browser --ServerApp.token={TOKEN} --ServerApp.runtime_dir={tmp_path}"
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp_path / "config"))
+    log = open(tmp_path / "lab.log", "w")  # noqa: SIM115 - closed in finally
     proc = subprocess.Popen(
         ["make", "-s", "lab", f"PORT={port}", f"LAB_ARGS={args}"],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
         start_new_session=True,
     )
     try:
@@ -45,11 +46,13 @@ def test_make_lab_serves_jupyterlab_api_status(tmp_path):
                 break
             except OSError:
                 time.sleep(0.5)
-        assert proc.poll() is None, "make lab exited early"
+        assert proc.poll() is None, "make lab exited early:\n" + (tmp_path / "lab.log").read_text()[-2000:]
         assert status is not None, "JupyterLab did not answer on /api/status within 120 s"
         assert "started" in status
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/lab?token={TOKEN}", timeout=5) as r:
             assert r.status == 200
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=30)
+        log.close()
