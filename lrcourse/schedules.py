@@ -1,0 +1,646 @@
+"""Learning-rate schedules as pure functions of the step (or epoch) index.
+
+Every schedule here is a closed formula: give it the index ``t`` and the settings,
+it returns the learning rate as a Python ``float``. Nothing is stepped, nothing is
+remembered, so calling a schedule cannot change it. That is the difference from a
+``torch.optim.lr_scheduler`` object, which updates the optimizer's rate in place
+each time ``step()`` is called: step one through its whole curve to draw a plot and
+it is used up, and training with it afterwards runs at the final rate.
+
+Symbols used throughout:
+
+    t        the index: epoch for the decays of lesson F, iteration (batch) otherwise;
+             t = 0 is the first epoch or batch
+    lr_0     base_lr, the rate the schedule starts from or returns to
+    lr_t     the rate to use for epoch or batch t
+
+The indices follow PyTorch: a torch scheduler that has been stepped ``t`` times
+(``optimizer.step(); scheduler.step()`` in each epoch or batch) has
+``scheduler.get_last_lr()[0] == schedule(t, ...)``.
+
+Decays (lesson F): ``step_lr``, ``multistep_lr``, ``exponential_lr``,
+``inverse_time_lr``, ``cosine_lr``. Warmups (lesson G): ``linear_warmup_lr``,
+``constant_warmup_lr``, ``warmup_piecewise_lr``. Cycles (lesson H): ``cyclical_lr``.
+
+Two helpers connect them to the rest of the course:
+
+* ``schedule_values(schedule, steps, **settings)`` lists a schedule's rates, for a plot;
+* ``as_lambda_lr(optimizer, schedule, **settings)`` drives any torch optimizer with one,
+  through ``torch.optim.lr_scheduler.LambdaLR``.
+
+Example::
+
+    >>> step_lr(120, base_lr=0.1, step_size=50, gamma=0.5)
+    0.025
+    >>> schedule_values(step_lr, 4, base_lr=0.1, step_size=2, gamma=0.5)
+    [0.1, 0.1, 0.05, 0.05]
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import torch
+
+__all__ = [
+    "step_lr",
+    "multistep_lr",
+    "exponential_lr",
+    "inverse_time_lr",
+    "cosine_lr",
+    "linear_warmup_lr",
+    "constant_warmup_lr",
+    "warmup_piecewise_lr",
+    "boundaries_per_gpu",
+    "cyclical_lr",
+    "CLR_MODES",
+    "schedule_values",
+    "as_lambda_lr",
+    "torch_schedule_values",
+]
+
+CLR_MODES = ("triangular", "triangular2", "exp_range")
+
+Schedule = Callable[..., float]
+
+
+# ----------------------------------------------------------------------------------
+# Argument checks
+# ----------------------------------------------------------------------------------
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def _is_real(value: Any) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def _check_index(name: str, value: Any) -> None:
+    if not (_is_int(value) and value >= 0):
+        raise ValueError(f"{name} must be an integer >= 0, got {value!r}")
+
+
+def _check_positive_int(name: str, value: Any) -> None:
+    if not (_is_int(value) and value > 0):
+        raise ValueError(f"{name} must be an integer > 0, got {value!r}")
+
+
+def _check_rate(name: str, value: Any) -> None:
+    """A learning rate: a finite number >= 0 (NaN and inf fail both tests)."""
+    if not (_is_real(value) and math.isfinite(value) and value >= 0):
+        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
+
+
+def _check_positive(name: str, value: Any) -> None:
+    if not (_is_real(value) and math.isfinite(value) and value > 0):
+        raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
+
+
+def _check_factor(name: str, value: Any) -> None:
+    if not (_is_real(value) and 0 <= value <= 1):
+        raise ValueError(f"{name} must be a number in [0, 1], got {value!r}")
+
+
+def _check_increasing(name: str, value: Any) -> list[int]:
+    """Strictly increasing integers >= 0 (an empty list is allowed)."""
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise ValueError(f"{name} must be a list of integers >= 0, got {value!r}")
+    items = list(value)
+    if not all(_is_int(v) and v >= 0 for v in items):
+        raise ValueError(f"{name} must be a list of integers >= 0, got {value!r}")
+    if any(b <= a for a, b in zip(items, items[1:], strict=False)):
+        raise ValueError(
+            f"{name} must be strictly increasing (sorted, no duplicates), got {value!r}"
+        )
+    return [int(v) for v in items]
+
+
+# ----------------------------------------------------------------------------------
+# Decay (lesson F)
+# ----------------------------------------------------------------------------------
+
+
+def step_lr(epoch: int, base_lr: float, step_size: int, gamma: float = 0.1) -> float:
+    """Step decay: multiply the rate by ``gamma`` every ``step_size`` epochs.
+
+        lr_t = lr_0 * gamma ** floor(t / step_size)
+
+    The two decays the lessons name are this function with other words:
+
+    * "halve the rate every n epochs" is ``step_lr(t, lr_0, step_size=n, gamma=0.5)``;
+    * "multiply by a rate r every n epochs" is ``step_lr(t, lr_0, step_size=n, gamma=r)``.
+      Its smooth version, ``lr_0 * r ** (t / n)``, is ``exponential_lr`` with
+      ``gamma = r ** (1 / n)``.
+
+    Args:
+        epoch: t >= 0, the number of scheduler steps taken so far.
+        base_lr: lr_0 >= 0.
+        step_size: n > 0, epochs between two decays.
+        gamma: the factor > 0 applied at each decay (default 0.1).
+
+    Example::
+
+        >>> [step_lr(t, 0.1, step_size=50, gamma=0.5) for t in (0, 49, 50, 199)]
+        [0.1, 0.1, 0.05, 0.0125]
+
+    PyTorch: equals ``StepLR(optimizer, step_size, gamma)`` after ``epoch`` calls to
+    ``step()``, with ``base_lr`` the optimizer's ``lr``.
+    """
+    _check_index("epoch", epoch)
+    _check_rate("base_lr", base_lr)
+    _check_positive_int("step_size", step_size)
+    _check_positive("gamma", gamma)
+    return float(base_lr * gamma ** (epoch // step_size))
+
+
+def multistep_lr(
+    epoch: int, base_lr: float, milestones: Sequence[int], gamma: float = 0.1
+) -> float:
+    """Milestone decay: multiply the rate by ``gamma`` at each milestone epoch.
+
+        k    = number of milestones m with m <= t
+        lr_t = lr_0 * gamma ** k
+
+    Args:
+        epoch: t >= 0.
+        base_lr: lr_0 >= 0.
+        milestones: strictly increasing epochs >= 0 (sorted, no duplicates).
+        gamma: the factor > 0 applied at each milestone (default 0.1).
+
+    Example::
+
+        >>> [multistep_lr(t, 0.1, [50, 125, 160], 0.5) for t in (49, 50, 125, 160)]
+        [0.1, 0.05, 0.025, 0.0125]
+
+    PyTorch: equals ``MultiStepLR(optimizer, milestones, gamma)`` after ``epoch`` calls
+    to ``step()``. (PyTorch accepts repeated milestones and applies gamma once per
+    repeat; here a repeat is refused as a likely typo.)
+    """
+    _check_index("epoch", epoch)
+    _check_rate("base_lr", base_lr)
+    milestones = _check_increasing("milestones", milestones)
+    _check_positive("gamma", gamma)
+    k = bisect_right(milestones, epoch)
+    return float(base_lr * gamma**k)
+
+
+def exponential_lr(epoch: int, base_lr: float, gamma: float) -> float:
+    """Exponential decay: multiply the rate by ``gamma`` every epoch.
+
+        lr_t = lr_0 * gamma ** t
+
+    Args:
+        epoch: t >= 0.
+        base_lr: lr_0 >= 0.
+        gamma: the factor > 0 per epoch (below 1 decays, above 1 grows).
+
+    Example::
+
+        >>> round(exponential_lr(10, 0.1, gamma=0.95), 6)
+        0.059874
+
+    PyTorch: equals ``ExponentialLR(optimizer, gamma)`` after ``epoch`` calls to
+    ``step()`` (PyTorch multiplies by gamma once per step; the two agree to rounding).
+    """
+    _check_index("epoch", epoch)
+    _check_rate("base_lr", base_lr)
+    _check_positive("gamma", gamma)
+    return float(base_lr * gamma**epoch)
+
+
+def inverse_time_lr(epoch: int, base_lr: float, decay_rate: float) -> float:
+    """Inverse-time ("1/t") decay.
+
+        lr_t = lr_0 / (1 + decay_rate * t)
+
+    Args:
+        epoch: t >= 0.
+        base_lr: lr_0 >= 0.
+        decay_rate: >= 0; the rate has halved when decay_rate * t = 1.
+
+    Example::
+
+        >>> inverse_time_lr(10, 0.1, decay_rate=0.1)
+        0.05
+
+    PyTorch: there is no scheduler of this shape, but ``torch.optim.Adagrad``'s
+    ``lr_decay`` is this rule: its k-th update (k = 1, 2, ...) uses
+    ``lr / (1 + (k - 1) * lr_decay) = inverse_time_lr(k - 1, lr, lr_decay)``. As a
+    scheduler: ``as_lambda_lr(optimizer, inverse_time_lr, decay_rate=...)``.
+    """
+    _check_index("epoch", epoch)
+    _check_rate("base_lr", base_lr)
+    _check_rate("decay_rate", decay_rate)
+    return float(base_lr / (1 + decay_rate * epoch))
+
+
+def cosine_lr(step: int, base_lr: float, total_steps: int, min_lr: float = 0.0) -> float:
+    """Cosine annealing from ``base_lr`` down to ``min_lr`` over ``total_steps`` steps.
+
+        t'   = min(t, total_steps)
+        lr_t = min_lr + (lr_0 - min_lr) * (1 + cos(pi * t' / total_steps)) / 2
+
+    The rate stays at ``min_lr`` after ``total_steps``.
+
+    Args:
+        step: t >= 0.
+        base_lr: lr_0 >= 0, the rate at t = 0.
+        total_steps: T_max > 0, the step at which the rate reaches ``min_lr``.
+        min_lr: eta_min, with 0 <= min_lr <= base_lr (default 0).
+
+    Example::
+
+        >>> [cosine_lr(t, 0.1, total_steps=4) for t in (0, 2, 4, 6)]
+        [0.1, 0.05, 0.0, 0.0]
+
+    PyTorch: equals ``CosineAnnealingLR(optimizer, T_max=total_steps, eta_min=min_lr)``
+    after ``step`` calls to ``step()`` while ``step <= total_steps``. Beyond T_max
+    PyTorch keeps following the cosine, so its rate climbs back to ``base_lr`` at
+    2 * T_max; this function stays at ``min_lr`` instead.
+    """
+    _check_index("step", step)
+    _check_rate("base_lr", base_lr)
+    _check_positive_int("total_steps", total_steps)
+    _check_rate("min_lr", min_lr)
+    if min_lr > base_lr:
+        raise ValueError(f"min_lr must be <= base_lr={base_lr!r}, got {min_lr!r}")
+    t = min(step, total_steps)
+    return float(min_lr + (base_lr - min_lr) * (1 + math.cos(math.pi * t / total_steps)) / 2)
+
+
+# ----------------------------------------------------------------------------------
+# Warmup (lesson G)
+# ----------------------------------------------------------------------------------
+
+
+def linear_warmup_lr(
+    step: int, base_lr: float, warmup_steps: int, start_factor: float = 0.0
+) -> float:
+    """Gradual (linear) warmup from ``start_factor * base_lr`` to ``base_lr``, then constant.
+
+        lr_t = lr_0 * (s + (1 - s) * t / W)    for t < W
+        lr_t = lr_0                            for t >= W
+
+    with s = ``start_factor`` and W = ``warmup_steps``. With s = 0 (the default) this is
+    the gradual warmup of Goyal et al. (2017): lr_t = t / W * lr_0. Its first step has
+    rate 0, so it changes nothing.
+
+    Args:
+        step: t >= 0.
+        base_lr: lr_0 >= 0, the rate reached at t = W.
+        warmup_steps: W >= 0 (0 means no warmup).
+        start_factor: s in [0, 1], the fraction of lr_0 used at t = 0.
+
+    Example::
+
+        >>> [linear_warmup_lr(t, 0.1, warmup_steps=2500) for t in (0, 1250, 2500, 9000)]
+        [0.0, 0.05, 0.1, 0.1]
+
+    PyTorch: for s > 0 equals ``LinearLR(optimizer, start_factor=s, end_factor=1.0,
+    total_iters=W)`` after ``step`` calls to ``step()``. ``LinearLR`` refuses s = 0:
+    it multiplies the current rate at each step, and 0 times anything stays 0. Use
+    ``LambdaLR(optimizer, lambda t: min(1.0, t / W))`` or ``as_lambda_lr`` instead.
+    """
+    _check_index("step", step)
+    _check_rate("base_lr", base_lr)
+    _check_index("warmup_steps", warmup_steps)
+    _check_factor("start_factor", start_factor)
+    if step >= warmup_steps:
+        return float(base_lr)
+    return float(base_lr * (start_factor + (1.0 - start_factor) * step / warmup_steps))
+
+
+def constant_warmup_lr(step: int, base_lr: float, warmup_steps: int, warmup_lr: float) -> float:
+    """Constant warmup: a small fixed rate for the first steps, then ``base_lr``.
+
+        lr_t = warmup_lr    for t < W
+        lr_t = lr_0         for t >= W
+
+    The ResNet paper trained its 110-layer network on CIFAR-10 at 0.01 for about 400
+    iterations (until the training error fell below 80%), then at 0.1.
+
+    Args:
+        step: t >= 0.
+        base_lr: lr_0 >= 0, the rate after warmup.
+        warmup_steps: W >= 0.
+        warmup_lr: the rate >= 0 during warmup.
+
+    Example::
+
+        >>> [constant_warmup_lr(t, 0.1, warmup_steps=400, warmup_lr=0.01) for t in (0, 399, 400)]
+        [0.01, 0.01, 0.1]
+
+    PyTorch: for 0 < warmup_lr <= base_lr equals ``ConstantLR(optimizer,
+    factor=warmup_lr / base_lr, total_iters=W)`` after ``step`` calls to ``step()``.
+    """
+    _check_index("step", step)
+    _check_rate("base_lr", base_lr)
+    _check_index("warmup_steps", warmup_steps)
+    _check_rate("warmup_lr", warmup_lr)
+    return float(warmup_lr if step < warmup_steps else base_lr)
+
+
+def boundaries_per_gpu(boundaries: Sequence[int], num_gpus: int) -> list[int]:
+    """Step boundaries counted in global batches, for ``num_gpus`` GPUs working together.
+
+        b_i' = floor(b_i / num_gpus)
+
+    With data parallelism each step consumes ``num_gpus`` batches, so a boundary
+    written for one GPU is reached ``num_gpus`` times sooner.
+
+    Example::
+
+        >>> boundaries_per_gpu([60000, 80000, 100000], num_gpus=4)
+        [15000, 20000, 25000]
+    """
+    boundaries = _check_increasing("boundaries", boundaries)
+    _check_positive_int("num_gpus", num_gpus)
+    divided = [b // num_gpus for b in boundaries]
+    if any(b <= a for a, b in zip(divided, divided[1:], strict=False)):
+        raise ValueError(
+            f"num_gpus must leave the boundaries distinct after division, got {num_gpus!r} "
+            f"(boundaries {boundaries!r} become {divided!r})"
+        )
+    return divided
+
+
+def warmup_piecewise_lr(
+    step: int,
+    base_lr: float,
+    warmup_steps: int,
+    boundaries: Sequence[int],
+    values: Sequence[float] | None = None,
+    *,
+    start_factor: float = 0.1,
+    num_gpus: int = 1,
+) -> float:
+    """Linear warmup from ``0.1 * base_lr`` to ``base_lr``, then piecewise-constant values.
+
+        lr_t = lr_0 * (s + (1 - s) * t / W)     for t < W         (s = start_factor = 0.1)
+        lr_t = values[k]                        for t >= W, where
+        k    = number of boundaries b with b <= t
+
+    so values[0] is used before boundaries[0], values[i] from boundaries[i - 1] up to
+    boundaries[i] - 1, and values[-1] from the last boundary on. The boundaries count
+    steps from the start of training (warmup included). With the default ``values``
+    (``base_lr``, ``base_lr / 10``, ``base_lr / 100``, ...) the warmup ends at ``base_lr``
+    and the first piece carries on from there.
+
+    Args:
+        step: t >= 0.
+        base_lr: lr_0 >= 0, the rate reached at the end of the warmup.
+        warmup_steps: W >= 0.
+        boundaries: strictly increasing steps >= 0 at which the value changes.
+        values: len(boundaries) + 1 rates >= 0; default ``base_lr * 0.1 ** i``.
+        start_factor: s in [0, 1], the fraction of lr_0 used at t = 0 (default 0.1).
+        num_gpus: > 0; the boundaries are divided by it (``boundaries_per_gpu``).
+
+    Example::
+
+        >>> lr = lambda t: warmup_piecewise_lr(t, 0.1, 100, [1000, 2000, 3000])
+        >>> [round(lr(t), 6) for t in (0, 50, 100, 999, 1000, 2000, 3000)]
+        [0.01, 0.055, 0.1, 0.1, 0.01, 0.001, 0.0001]
+
+    PyTorch: when values[i] = base_lr * gamma ** i and boundaries[0] >= W, equals
+    ``SequentialLR(optimizer, [LinearLR(optimizer, start_factor=s, total_iters=W),
+    MultiStepLR(optimizer, [b - W for b in boundaries], gamma)], milestones=[W])``
+    after ``step`` calls to ``step()``. (TensorFlow's ``piecewise_constant`` compares
+    with ``t <= b``, so there each value changes one step later than here.)
+    """
+    _check_index("step", step)
+    _check_rate("base_lr", base_lr)
+    _check_index("warmup_steps", warmup_steps)
+    boundaries = boundaries_per_gpu(boundaries, num_gpus)
+    if values is None:
+        values = [base_lr * 0.1**i for i in range(len(boundaries) + 1)]
+    elif isinstance(values, str | bytes) or not isinstance(values, Iterable):
+        raise ValueError(f"values must be a list of finite numbers >= 0, got {values!r}")
+    values = list(values)
+    if len(values) != len(boundaries) + 1:
+        raise ValueError(
+            f"values must have len(boundaries) + 1 = {len(boundaries) + 1} items, "
+            f"got {len(values)}: {values!r}"
+        )
+    for i, v in enumerate(values):
+        _check_rate(f"values[{i}]", v)
+    _check_factor("start_factor", start_factor)
+    if step < warmup_steps:
+        return float(base_lr * (start_factor + (1.0 - start_factor) * step / warmup_steps))
+    k = bisect_right(boundaries, step)
+    return float(values[k])
+
+
+# ----------------------------------------------------------------------------------
+# Cyclical learning rates (lesson H)
+# ----------------------------------------------------------------------------------
+
+
+def cyclical_lr(
+    iteration: int,
+    base_lr: float,
+    max_lr: float,
+    step_size: int,
+    mode: str = "triangular",
+    gamma: float = 1.0,
+) -> float:
+    """Cyclical learning rate (Smith 2015): up and down between ``base_lr`` and ``max_lr``.
+
+        cycle = floor(1 + t / (2 * step_size))
+        x     = |t / step_size - 2 * cycle + 1|
+        lr_t  = base_lr + (max_lr - base_lr) * max(0, 1 - x) * scale
+
+    where ``step_size`` is half a cycle, in iterations, and the policy sets the scale:
+
+        triangular     scale = 1
+        triangular2    scale = 1 / 2 ** (cycle - 1)     (the height halves every cycle)
+        exp_range      scale = gamma ** t
+
+    Args:
+        iteration: t >= 0, counted in batches, not epochs.
+        base_lr: the lower bound >= 0, the rate at t = 0.
+        max_lr: the upper bound, >= base_lr, reached at t = step_size (triangular).
+        step_size: > 0 iterations from bottom to top; usually 2-10 epochs' worth.
+        mode: one of ``"triangular"``, ``"triangular2"``, ``"exp_range"``.
+        gamma: in (0, 1], only used by ``"exp_range"`` (default 1.0).
+
+    Example::
+
+        >>> [cyclical_lr(t, 1e-4, 1e-3, step_size=100) for t in (0, 100, 200)]
+        [0.0001, 0.001, 0.0001]
+
+    PyTorch: equals ``CyclicLR(optimizer, base_lr, max_lr, step_size_up=step_size,
+    mode=mode, gamma=gamma, cycle_momentum=False)`` after ``iteration`` calls to
+    ``step()`` (PyTorch computes the same triangle another way; they agree to
+    rounding). Mind ``cycle_momentum``: it defaults to True and then *sets* the
+    optimizer's momentum, cycling it between 0.8 and 0.9, even for an optimizer
+    created with no momentum.
+    """
+    _check_index("iteration", iteration)
+    _check_rate("base_lr", base_lr)
+    _check_rate("max_lr", max_lr)
+    if max_lr < base_lr:
+        raise ValueError(f"max_lr must be >= base_lr={base_lr!r}, got {max_lr!r}")
+    _check_positive_int("step_size", step_size)
+    if mode not in CLR_MODES:
+        raise ValueError(f"mode must be one of {CLR_MODES}, got {mode!r}")
+    if not (_is_real(gamma) and 0 < gamma <= 1):
+        raise ValueError(f"gamma must be a number in (0, 1], got {gamma!r}")
+    t = iteration
+    cycle = math.floor(1 + t / (2 * step_size))
+    x = abs(t / step_size - 2 * cycle + 1)
+    if mode == "triangular":
+        scale = 1.0
+    elif mode == "triangular2":
+        scale = 1 / 2 ** (cycle - 1)
+    else:
+        scale = gamma**t
+    lr = base_lr + (max_lr - base_lr) * max(0.0, 1 - x) * scale
+    # base + (max - base) can round one unit in the last place above max.
+    return float(min(max(lr, base_lr), max_lr))
+
+
+# ----------------------------------------------------------------------------------
+# Helpers: values for a plot, and driving a torch optimizer
+# ----------------------------------------------------------------------------------
+
+
+def schedule_values(schedule: Schedule, steps: int | Iterable[int], **settings: Any) -> list[float]:
+    """The rates of ``schedule`` at steps ``0 .. steps - 1`` (or at the given steps).
+
+        [schedule(t, **settings) for t in steps]
+
+    Because schedules are pure functions, listing the values changes nothing: call it
+    as often as you like, then train with the same settings. (Stepping a torch
+    scheduler through its curve to plot it leaves it, and its optimizer, at the end
+    of the curve.)
+
+    Args:
+        schedule: one of this module's functions (or any ``f(t, **settings) -> float``).
+        steps: how many steps from 0 (an integer >= 0), or the step indices themselves.
+        settings: the schedule's keyword arguments, ``base_lr`` included.
+
+    Example::
+
+        >>> schedule_values(cyclical_lr, [0, 50, 100, 150], base_lr=1e-4, max_lr=1e-3,
+        ...                 step_size=100)
+        [0.0001, 0.00055, 0.001, 0.00055]
+    """
+    if not callable(schedule):
+        raise ValueError(f"schedule must be a function of the step, got {schedule!r}")
+    if _is_int(steps):
+        _check_index("steps", steps)
+        indices: Iterable[int] = range(steps)
+    elif isinstance(steps, Iterable) and not isinstance(steps, str | bytes):
+        indices = steps
+    else:
+        raise ValueError(f"steps must be an integer >= 0 or a list of steps, got {steps!r}")
+    return [float(schedule(t, **settings)) for t in indices]
+
+
+class _ScheduleFactor:
+    """The factor LambdaLR multiplies one group's initial rate by: schedule(t) / lr_0."""
+
+    def __init__(self, schedule: Schedule, base_lr: float, settings: dict[str, Any]) -> None:
+        self.schedule = schedule
+        self.base_lr = base_lr
+        self.settings = settings
+
+    def __call__(self, t: int) -> float:
+        return self.schedule(t, base_lr=self.base_lr, **self.settings) / self.base_lr
+
+
+def as_lambda_lr(
+    optimizer: torch.optim.Optimizer, schedule: Schedule, **settings: Any
+) -> torch.optim.lr_scheduler.LambdaLR:
+    """A ``LambdaLR`` that makes any torch optimizer follow one of these schedules.
+
+    Each parameter group g keeps its own starting rate lr_0(g) (its ``lr``, or its
+    ``initial_lr`` if a scheduler was attached before) as ``base_lr``::
+
+        factor_g(t) = schedule(t, base_lr=lr_0(g), **settings) / lr_0(g)
+        lr_g(t)     = lr_0(g) * factor_g(t)            (what LambdaLR does)
+
+    so lr_g(t) = schedule(t, base_lr=lr_0(g), ...). Settings that are rates themselves
+    (``max_lr``, ``min_lr``, ``warmup_lr``, ``values``) are the same for every group.
+
+    A group whose rate is 0 is refused: LambdaLR can only multiply the starting rate,
+    and no factor turns 0 into anything else.
+
+    Args:
+        optimizer: any ``torch.optim.Optimizer``.
+        schedule: one of this module's functions.
+        settings: the schedule's keyword arguments except ``base_lr``.
+
+    Example::
+
+        >>> w = torch.zeros(1, requires_grad=True)
+        >>> opt = torch.optim.SGD([w], lr=0.1)
+        >>> sched = as_lambda_lr(opt, step_lr, step_size=50, gamma=0.5)
+        >>> # in each epoch: ...; opt.step(); sched.step()
+
+    PyTorch: with ``step_lr`` this gives the same rates as ``StepLR(optimizer,
+    step_size, gamma)``; and so on for each schedule's PyTorch twin.
+    """
+    from torch.optim import Optimizer
+    from torch.optim.lr_scheduler import LambdaLR
+
+    if not isinstance(optimizer, Optimizer):
+        raise ValueError(f"optimizer must be a torch.optim.Optimizer, got {optimizer!r}")
+    if not callable(schedule):
+        raise ValueError(f"schedule must be a function of the step, got {schedule!r}")
+    if "base_lr" in settings:
+        raise ValueError(
+            f"base_lr must not be given, got {settings['base_lr']!r}: "
+            "each parameter group's own lr is its base_lr"
+        )
+    factors = []
+    for i, group in enumerate(optimizer.param_groups):
+        lr_0 = group.get("initial_lr", group["lr"])
+        lr_0 = float(lr_0)  # a tensor lr becomes a number
+        if not (math.isfinite(lr_0) and lr_0 > 0):
+            raise ValueError(
+                f"optimizer.param_groups[{i}]['lr'] must be a finite number > 0 for a "
+                f"multiplicative schedule, got {lr_0!r}"
+            )
+        schedule(0, base_lr=lr_0, **settings)  # bad settings fail here, not mid-training
+        factors.append(_ScheduleFactor(schedule, lr_0, dict(settings)))
+    return LambdaLR(optimizer, lr_lambda=factors)
+
+
+def torch_schedule_values(
+    make_scheduler: Callable[[torch.optim.Optimizer], Any], steps: int, lr: float = 0.1
+) -> list[float]:
+    """The rates a torch scheduler gives at steps ``0 .. steps - 1``, on a throwaway optimizer.
+
+    Builds a fresh one-parameter SGD optimizer with rate ``lr``, attaches
+    ``make_scheduler(optimizer)`` and steps both ``steps - 1`` times, reading
+    ``get_last_lr()`` before each step. Nothing the caller owns is stepped, so the
+    scheduler used for training stays untouched.
+
+    Example::
+
+        >>> from torch.optim.lr_scheduler import StepLR
+        >>> torch_schedule_values(lambda opt: StepLR(opt, step_size=2, gamma=0.5), 4)
+        [0.1, 0.1, 0.05, 0.05]
+    """
+    import torch
+
+    _check_index("steps", steps)
+    _check_rate("lr", lr)
+    w = torch.zeros(1, requires_grad=True)
+    optimizer = torch.optim.SGD([w], lr=lr)
+    scheduler = make_scheduler(optimizer)
+    values = []
+    for t in range(steps):
+        values.append(float(scheduler.get_last_lr()[0]))
+        if t < steps - 1:
+            optimizer.step()
+            scheduler.step()
+    return values
