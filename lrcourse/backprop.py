@@ -261,8 +261,8 @@ def sigmoid_chain(x: float, w: float, b: float) -> SigmoidChain:
     x = _check_finite("x", x)
     w = _check_finite("w", w)
     b = _check_finite("b", b)
-    if -(w * x + b) > 700:  # exp(d) would overflow a float64
-        raise ValueError(f"w * x + b must be > -700, got w={w!r}, x={x!r}, b={b!r}")
+    if w * x + b < -350:  # beyond it g^2 = (exp(-(w*x + b)) + 1)^2 overflows a float64
+        raise ValueError(f"w * x + b must be >= -350, got w={w!r}, x={x!r}, b={b!r}")
 
     # forward pass
     a = w * x

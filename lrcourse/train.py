@@ -257,7 +257,7 @@ def fit(
                     break
                 inputs, targets = _unpack(batch, "train_loader")
                 inputs, targets = inputs.to(device), targets.to(device)
-                lrs = [group["lr"] for group in optimizer.param_groups]  # the rates this step uses
+                lrs = [float(group["lr"]) for group in optimizer.param_groups]  # this step's rates
 
                 optimizer.zero_grad()
                 outputs = model(inputs)
