@@ -498,7 +498,7 @@ def cyclical_lr(
     if mode == "triangular":
         scale = 1.0
     elif mode == "triangular2":
-        scale = 1 / 2 ** (cycle - 1)
+        scale = 0.5 ** (cycle - 1)  # = 1 / 2 ** (cycle - 1), and underflows to 0, not an error
     else:
         scale = gamma**t
     lr = base_lr + (max_lr - base_lr) * max(0.0, 1 - x) * scale
