@@ -9,3 +9,4 @@ from lrcourse.plots._base import lr_axis, new_axes
 __all__ = ["lr_axis", "new_axes"]
 
 # One import line per lesson topic below; keep them sorted.
+from lrcourse.plots.descent import plot_factor, plot_rate_grid, plot_valley  # noqa: F401

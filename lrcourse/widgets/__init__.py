@@ -10,3 +10,4 @@ from lrcourse.widgets._base import Panel
 __all__ = ["Panel"]
 
 # One import line per lesson topic below; keep them sorted.
+from lrcourse.widgets.descent import descent_explorer, first_step_widget  # noqa: F401
