@@ -210,6 +210,7 @@ class LRFinder:
         self.history: dict[str, list] = _empty_history()
         self.stop_reason: str | None = None
         self.step_mode: str | None = None
+        self.used_val_loader = False
         self._snapshot: dict[str, Any] | None = None
 
     # -- running the test ----------------------------------------------------------------------
@@ -248,7 +249,8 @@ class LRFinder:
                 their average gradient and the recorded loss is their average.
             progress: show a ``tqdm.auto`` progress bar.
             restore: put model and optimizer back at the end (default). With
-                ``False`` they stay trained until ``reset()``.
+                ``False`` they stay trained until ``reset()`` (or the next
+                ``range_test``, which undoes the previous one first).
         """
         if start_lr is None:
             start_lr = float(self.optimizer.param_groups[0]["lr"])
@@ -317,6 +319,7 @@ class LRFinder:
         self.history = history
         self.stop_reason = stop_reason
         self.step_mode = step_mode
+        self.used_val_loader = val_loader is not None
 
     def reset(self) -> None:
         """Put model and optimizer back as they were when the last test started.
@@ -491,20 +494,16 @@ class LRFinder:
         from lrcourse.plots import lr_axis, new_axes
 
         ax = new_axes(ax)
-        what = (
-            "validation loss" if self.history["train_loss"] != self.history["raw_loss"] else "loss"
-        )
+        what = "validation loss" if self.used_val_loader else "loss"
+        log_x = self.step_mode == "exp"
         ax.plot(lrs, losses, color="C0", label=f"smoothed {what}")
         if suggestion is not None:
             lr = self.suggestion(suggestion, skip_start, skip_end)
             ax.axvline(lr, color="C3", linestyle="--", label=f"{suggestion}: {lr:.2e}")
-            at = (
-                np.interp(np.log(lr), np.log(lrs), losses)
-                if lrs[0] > 0
-                else np.interp(lr, lrs, losses)
-            )
+            # "minimum" falls between recorded rates: read the curve's height there.
+            at = np.interp(np.log(lr), np.log(lrs), losses) if log_x else np.interp(lr, lrs, losses)
             ax.plot([lr], [at], "o", color="C3", markersize=8)
-        if self.step_mode == "exp":
+        if log_x:
             lr_axis(ax)
         else:
             ax.set_xlabel("learning rate")

@@ -532,6 +532,30 @@ def test_plot_marks_the_suggestion():
     plt.close(ax.figure)
 
 
+def test_plot_of_a_linear_validation_test_uses_a_linear_axis():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    model = _mlp(seed=5)
+    finder = LRFinder(model, torch.optim.SGD(model.parameters(), lr=0.1), nn.CrossEntropyLoss())
+    finder.range_test(
+        _loader(),
+        val_loader=_loader(16),
+        start_lr=0.0,
+        end_lr=0.5,
+        num_iter=8,
+        step_mode="linear",
+        progress=False,
+    )
+    ax = finder.plot(suggestion=None, skip_start=0, skip_end=0)
+    assert ax.get_xscale() == "linear"
+    assert ax.get_ylabel() == "validation loss"
+    assert len(ax.get_lines()) == 1
+    plt.close(ax.figure)
+
+
 def test_importing_the_module_does_not_import_matplotlib():
     code = "import sys, lrcourse.lr_finder; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
