@@ -352,7 +352,8 @@ def format_table(trajectory: Trajectory, digits: int = 4) -> str:
     """
     digits = _check_count("digits", digits)
     width = digits + 6
-    lines = [f"lr = {trajectory.lr:g}", f"{'k':>3} {'x':>{width}} {'grad':>{width}} {'loss':>{width}}"]
+    header = f"{'k':>3} {'x':>{width}} {'grad':>{width}} {'loss':>{width}}"
+    lines = [f"lr = {trajectory.lr:g}", header]
     losses = trajectory.loss if trajectory.loss is not None else [math.nan] * len(trajectory.x)
     for k, (x, g, y) in enumerate(zip(trajectory.x, trajectory.grad, losses, strict=True)):
         # "+ 0.0" turns -0.0 into 0.0, so an exact zero never prints as "-0.0000".

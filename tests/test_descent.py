@@ -382,7 +382,7 @@ def test_checkers_accept_other_correct_forms(capsys):
         (ex.check_gd_step, lambda x, lr: x + lr * 8 * x, "against the gradient"),
         (ex.check_gd_step, lambda x, lr: x - lr * 4 * x, "not 4x"),
         (ex.check_gd_step, lambda x, lr: x - lr * 4 * x * x, "not lr times the loss"),
-        (ex.check_iterate, lambda x0, lr, n: ex.solution_iterate(x0, lr, n)[1:], "include the start"),
+        (ex.check_iterate, lambda x0, lr, n: ex.solution_iterate(x0, lr, n)[1:], "the start"),
         (ex.check_iterate, lambda x0, lr, n: ex.solution_iterate(x0, lr, n + 1), "stop after n"),
         (ex.check_iterate, lambda x0, lr, n: ex.solution_iterate(x0, lr, n)[-1], "as a list"),
         (

@@ -65,7 +65,9 @@ def _matches(got: Any, wrong: Any) -> bool:
             got = list(got)
         except TypeError:
             return False
-        return len(got) == len(wrong) and all(_matches(g, w) for g, w in zip(got, wrong, strict=True))
+        return len(got) == len(wrong) and all(
+            _matches(g, w) for g, w in zip(got, wrong, strict=True)
+        )
     try:
         return math.isclose(float(got), float(wrong), rel_tol=1e-9, abs_tol=1e-12)
     except (TypeError, ValueError):

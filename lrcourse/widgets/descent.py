@@ -83,7 +83,10 @@ def first_step_figure(lr: float, w0: float = 1.0) -> tuple[Figure, str]:
     ax.set_ylabel("loss")
     ax.legend(fontsize="small", loc="upper center")
     fig.tight_layout()
-    text = f"gradient at w = {w0:g} is {w0:g}; w after one step = {w0:g} − {lr:g} × {w0:g} = {w_end:.4g}"
+    text = (
+        f"gradient at w = {w0:g} is {w0:g}; "
+        f"w after one step = {w0:g} − {lr:g} × {w0:g} = {w_end:.4g}"
+    )
     return fig, text
 
 
