@@ -124,7 +124,7 @@ def plot_factor(
     ax.set_ylim(0, 1.6)
     ax.set_title("How much one step shrinks x: the factor |1 − 8·lr|")
     ax.set_xlabel("learning rate lr")
-    ax.set_ylabel("|x_{k+1}| / |x_k|")
+    ax.set_ylabel(r"$|x_{k+1}| / |x_k|$")
     ax.legend(fontsize="small", loc="upper left")
     return ax
 
@@ -139,7 +139,7 @@ def plot_iterates(trajectories: Sequence[Trajectory], ax: Axes | None = None) ->
     ax.axhline(0.0, color="0.4", lw=0.8)
     ax.set_title("Iterates near the edge of stability")
     ax.set_xlabel("iteration k")
-    ax.set_ylabel("x_k")
+    ax.set_ylabel(r"$x_k$")
     ax.legend(fontsize="small", loc="upper left")
     return ax
 
