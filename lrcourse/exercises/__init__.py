@@ -13,3 +13,4 @@ __all__ = ["Check", "report"]
 # One import line per lesson topic below; keep them sorted.
 from lrcourse.exercises.backprop import check_dE_dw2, check_dE_dw7  # noqa: F401
 from lrcourse.exercises.descent import check_gd_step, check_iterate, check_sgd_step  # noqa: F401
+from lrcourse.exercises.sweep import check_fastest_rate, check_rate_choice  # noqa: F401

@@ -10,3 +10,4 @@ __all__ = ["lr_axis", "new_axes"]
 
 # One import line per lesson topic below; keep them sorted.
 from lrcourse.plots.descent import plot_factor, plot_rate_grid, plot_valley  # noqa: F401
+from lrcourse.plots.sweep import fastest_slowest_plot, valley_plot  # noqa: F401

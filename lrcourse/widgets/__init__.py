@@ -11,3 +11,4 @@ __all__ = ["Panel"]
 
 # One import line per lesson topic below; keep them sorted.
 from lrcourse.widgets.descent import descent_explorer, first_step_widget  # noqa: F401
+from lrcourse.widgets.sweep import sweep_explorer  # noqa: F401

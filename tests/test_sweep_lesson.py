@@ -1,0 +1,332 @@
+"""Tests of the optimizer x learning-rate lesson: valleys, plots, widget, exercises, grid vs PBT."""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from lrcourse.exercises.sweep import (  # noqa: E402
+    check_fastest_rate,
+    check_rate_choice,
+    solution_fastest_rate,
+    solution_rate_choice,
+)
+from lrcourse.models import digits_cnn  # noqa: E402
+from lrcourse.plots.sweep import (  # noqa: E402
+    curves_plot,
+    fastest_slowest_plot,
+    pbt_rates_plot,
+    size_plot,
+    valley_plot,
+)
+from lrcourse.sweep import (  # noqa: E402
+    History,
+    Member,
+    Run,
+    SweepResult,
+    grid,
+    grid_vs_pbt,
+    train_many,
+)
+from lrcourse.valleys import (  # noqa: E402
+    best_rate,
+    best_runs,
+    fastest_slowest,
+    linear_fit,
+    optimizers_of,
+    rates_of,
+    spread,
+    steps_matrix,
+    successful_band,
+    valley,
+)
+from lrcourse.widgets.sweep import describe_run, find_run, sweep_explorer, sweep_view  # noqa: E402
+
+
+def _run(opt: str, lr: float, status: str, stopped_at: int, history: bool = False) -> Run:
+    h = None
+    if history:
+        h = History(step=[0, 10], loss=[2.3, 1.0], train_accuracy=[0.1, 0.6],
+                    val_accuracy=[0.1, 0.5])
+    return Run(opt, lr, status, stopped_at if status == "reached" else None, stopped_at, 0.0,
+               0.5, 0.97 if status == "reached" else 0.2, 0.9, Member(opt, lr), h)
+
+
+# A tiny hand-made sweep: two optimizers, four rates, every outcome.
+#            1e-3      1e-2      1e-1       1
+#   sgd      capped    400       150        diverged@3
+#   adam     300       90        diverged@7 diverged@2
+ROWS = [
+    _run("sgd", 1e-3, "capped", 1000, True), _run("sgd", 1e-2, "reached", 400, True),
+    _run("sgd", 1e-1, "reached", 150, True), _run("sgd", 1.0, "diverged", 3, True),
+    _run("adam", 1e-3, "reached", 300, True), _run("adam", 1e-2, "reached", 90, True),
+    _run("adam", 1e-1, "diverged", 7, True), _run("adam", 1.0, "diverged", 2, True),
+]
+RESULT = SweepResult(ROWS, 0.0, sum(r.stopped_at for r in ROWS), 0.97, 1000)
+
+
+def _digits(n: int = 240):
+    from sklearn.datasets import load_digits
+
+    d = load_digits()
+    x = torch.tensor(d.data[:n], dtype=torch.float32).view(-1, 1, 8, 8)
+    x = (x - x.mean()) / x.std()
+    return x, torch.tensor(d.target[:n], dtype=torch.int64)
+
+
+# ------------------------------------------------------------------ valleys
+
+
+def test_valley_lists_rates_in_order_with_steps_and_statuses():
+    shuffled = SweepResult(ROWS[::-1], 0.0, 0, 0.97, 1000)
+    assert valley(shuffled, "sgd") == ([1e-3, 1e-2, 1e-1, 1.0], [None, 400, 150, None],
+                                       ["capped", "reached", "reached", "diverged"])
+
+
+def test_steps_matrix_marks_failures_as_nan():
+    names, rates, steps = steps_matrix(RESULT)
+    assert names == ["sgd", "adam"] and rates == [1e-3, 1e-2, 1e-1, 1.0]
+    expected = np.array([[np.nan, 400, 150, np.nan], [300, 90, np.nan, np.nan]])
+    np.testing.assert_array_equal(steps, expected)
+
+
+def test_best_rate_ignores_runs_that_stopped_early_by_diverging():
+    assert best_rate(RESULT, "sgd") == 0.1
+    assert best_rate(RESULT, "adam") == 0.01
+    assert {k: v.steps for k, v in best_runs(RESULT).items()} == {"sgd": 150, "adam": 90}
+    only_failures = SweepResult([_run("sgd", 0.1, "capped", 1000)], 0.0, 1000, 0.97, 1000)
+    assert best_rate(only_failures, "sgd") is None
+
+
+def test_band_and_spread_by_hand():
+    assert successful_band(RESULT, "sgd") == (1e-2, 1e-1)
+    assert successful_band(RESULT, "adam") == (1e-3, 1e-2)
+    assert spread(RESULT, "sgd") == pytest.approx(400 / 150)
+    assert spread(RESULT) == pytest.approx(400 / 90)
+
+
+def test_fastest_and_slowest_per_rate_by_hand():
+    table = {e.lr: e for e in fastest_slowest(RESULT)}
+    assert (table[1e-3].fastest, table[1e-3].fastest_steps) == ("adam", 300)
+    assert (table[1e-3].slowest, table[1e-3].slowest_status) == ("sgd", "capped")
+    assert (table[1e-2].fastest, table[1e-2].slowest, table[1e-2].slowest_steps) == \
+        ("adam", "sgd", 400)
+    assert (table[1e-1].fastest, table[1e-1].slowest) == ("sgd", "adam")
+    assert table[1.0].fastest is None and table[1.0].n_reached == 0
+
+
+def test_linear_fit_matches_numpy_polyfit_and_r2_definition():
+    rng = np.random.default_rng(3)
+    x = rng.uniform(0, 100, 12)
+    y = 4.0 + 0.3 * x + rng.normal(0, 2, 12)
+    fit = linear_fit(x, y)
+    k, c = np.polyfit(x, y, 1)
+    assert fit.k == pytest.approx(k) and fit.c == pytest.approx(c)
+    r = np.corrcoef(x, y)[0, 1]
+    assert fit.r2 == pytest.approx(r**2)  # for a line fit, R^2 is the squared correlation
+    assert fit(10.0) == pytest.approx(c + 10 * k)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.floats(-50, 50), st.floats(-5, 5),
+       st.lists(st.integers(-100, 100), min_size=2, max_size=10, unique=True))
+def test_linear_fit_recovers_an_exact_line(c, k, xs):
+    fit = linear_fit(xs, [c + k * x for x in xs])
+    assert fit.k == pytest.approx(k, abs=1e-6) and fit.c == pytest.approx(c, abs=1e-5)
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: linear_fit([1, 2], [1]), "x and y"),
+    (lambda: linear_fit([1, 1, 1], [1, 2, 3]), "x must"),
+    (lambda: linear_fit([1, np.nan], [1, 2]), "x and y"),
+    (lambda: valley(RESULT, "adadelta"), "optimizer"),
+    (lambda: best_rate("table", "sgd"), "result"),
+    (lambda: steps_matrix(RESULT, ["sgd", "nag"]), "optimizer"),
+])
+def test_bad_input_raises_value_error_naming_the_argument(call, name):
+    with pytest.raises(ValueError, match=name):
+        call()
+
+
+def test_valleys_on_a_real_sweep_agree_with_its_rows():
+    x, y = _digits()
+    result = train_many(lambda: digits_cnn(seed=0), grid(["sgd", "adam"], [0.01, 0.1, 10.0]),
+                        x, y, target_accuracy=0.9, max_steps=150, progress=False)
+    assert optimizers_of(result) == ["sgd", "adam"] and rates_of(result) == [0.01, 0.1, 10.0]
+    for e in fastest_slowest(result):
+        runs = [r for r in result.rows if r.lr == e.lr]
+        reached = [r.steps for r in runs if r.status == "reached"]
+        assert e.fastest_steps == (min(reached) if reached else None)
+        assert e.n_reached == len(reached)
+
+
+# ------------------------------------------------------------------ plots
+
+
+def test_valley_plot_draws_one_line_per_optimizer_and_the_cap():
+    ax = valley_plot(RESULT)
+    assert len(ax.lines) == 3
+    assert ax.get_xscale() == "log" and ax.get_xlabel() and ax.get_ylabel() and ax.get_title()
+    # failures are markers at the cap: sgd capped+diverged, adam diverged (2 rates)
+    assert sum(len(c.get_offsets()) for c in ax.collections) == 4
+    np.testing.assert_array_equal(ax.lines[1].get_ydata(), [300, 90, np.nan, np.nan])
+    plt.close("all")
+
+
+def test_fastest_slowest_plot_draws_three_lines():
+    ax = fastest_slowest_plot(RESULT)
+    assert len(ax.lines) == 3 and ax.get_xscale() == "log"
+    np.testing.assert_array_equal(ax.lines[1].get_ydata(), [1000, 400, 1000, 1000])
+    plt.close("all")
+
+
+def test_curves_size_and_pbt_plots_count_their_lines():
+    assert len(curves_plot(ROWS[:3]).lines) == 3
+    assert len(curves_plot([_run("sgd", 1.0, "capped", 5)]).lines) == 0
+    fit = linear_fit([1, 2, 4], [3, 5, 9])
+    assert len(size_plot([1, 2, 4], {"a": [3, 5, 9], "b": [4, np.nan, 8]}, fit=fit).lines) == 3
+    with pytest.raises(ValueError, match="metric"):
+        curves_plot(ROWS, metric="accuracy")
+    plt.close("all")
+
+
+# ------------------------------------------------------------------ widget
+
+
+def test_sweep_view_returns_a_figure_and_describes_the_chosen_run():
+    fig, text = sweep_view(RESULT, "adam", 0.012)  # nearest rate on a log scale: 0.01
+    assert isinstance(fig, Figure)
+    left, right = fig.axes
+    assert len(left.lines) == 3  # adam's valley, the cap line, the chosen rate
+    assert "adam" in text and "0.01" in text and "90 steps" in text
+    # training and validation curves plus the target line
+    assert len(right.lines) == 3
+    assert list(right.lines[0].get_xdata()) == [0, 10, 90]  # recorded steps, then the stop
+
+
+def test_sweep_view_of_a_diverged_run_says_so():
+    _, text = sweep_view(RESULT, "sgd", 1.0)
+    assert "diverged at step 3" in text
+    assert "cap of 1000" in describe_run(ROWS[0], 0.97)
+
+
+def test_find_run_picks_the_nearest_rate_on_a_log_scale():
+    assert find_run(RESULT, "sgd", 0.03).lr == 0.01  # log-distance 0.48 vs 0.52
+    with pytest.raises(ValueError, match="optimizer"):
+        find_run(RESULT, "adagrad", 0.1)
+    with pytest.raises(ValueError, match="lr"):
+        find_run(RESULT, "sgd", -1.0)
+
+
+def test_sweep_explorer_redraws_when_a_control_changes():
+    panel = sweep_explorer(RESULT, "sgd", 0.1)
+    assert "sgd with lr 0.1" in panel.message.value
+    panel.controls["optimizer"].value = "adam"
+    assert "adam with lr 0.1" in panel.message.value and "diverged" in panel.message.value
+    panel.controls["lr"].value = 0.01
+    assert "90 steps" in panel.message.value
+    with pytest.raises(ValueError, match="optimizer"):
+        sweep_explorer(RESULT, "nag")
+    plt.close("all")
+
+
+# ------------------------------------------------------------------ exercises
+
+
+def test_fastest_rate_checker_accepts_the_reference(capsys):
+    assert check_fastest_rate(solution_fastest_rate)
+    assert "✅" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("wrong, hint", [
+    (lambda res, opt: min((r for r in res.rows if r.optimizer == opt),
+                          key=lambda r: r.stopped_at).lr, "diverged"),
+    (lambda res, opt: min((r for r in res.rows if r.status == "reached"),
+                          key=lambda r: r.steps).lr, "optimizer asked for"),
+    (lambda res, opt: min(r.steps for r in res.rows
+                          if r.optimizer == opt and r.status == "reached"), "learning rate"),
+    (lambda res, opt: ..., "not done yet"),
+])
+def test_fastest_rate_checker_rejects_typical_mistakes(wrong, hint, capsys):
+    assert not check_fastest_rate(wrong)
+    assert hint in capsys.readouterr().out
+
+
+def test_rate_choice_checker(capsys):
+    assert solution_rate_choice(RESULT, ["sgd", "adam"], 400) == [0.01]
+    assert check_rate_choice(RESULT, ["sgd", "adam"], 0.01, 400)
+    assert "✅" in capsys.readouterr().out
+    assert not check_rate_choice(RESULT, ["sgd", "adam"], 0.1, 400)
+    assert "adam diverged" in capsys.readouterr().out
+    assert not check_rate_choice(RESULT, ["sgd", "adam"], 0.01, 300)
+    assert "sgd needed 400 steps" in capsys.readouterr().out
+    assert not check_rate_choice(RESULT, ["sgd"], 0.05, 400)
+    assert "not one of the sweep's rates" in capsys.readouterr().out
+    assert not check_rate_choice(RESULT, ["sgd"], ..., 400)
+    assert "not done yet" in capsys.readouterr().out
+    with pytest.raises(ValueError, match="optimizers"):
+        check_rate_choice(RESULT, ["nag"], 0.01, 400)
+    with pytest.raises(ValueError, match="max_steps"):
+        check_rate_choice(RESULT, ["sgd"], 0.01, 0)
+
+
+# ------------------------------------------------------------------ grid vs PBT
+
+
+def test_grid_vs_pbt_spends_equal_compute_and_the_grid_equals_a_plain_sweep():
+    x, y = _digits(300)
+    xt, yt, xv, yv = x[:240], y[:240], x[240:], y[240:]
+    members = grid(["sgd", "adam"], [1e-4, 1e-3, 1e-2, 1e-1, 0.3])
+    common = dict(steps=40, ready_every=10, batch_size=32, seed=1, progress=False)
+    grid_result, pbt_result = grid_vs_pbt(lambda: digits_cnn(seed=0), members,
+                                          xt, yt, xv, yv, **common)
+    # The grid half is train_many without early stopping, on the same batches.
+    plain = train_many(lambda: digits_cnn(seed=0), members, xt, yt, xv, yv, batch_size=32,
+                       target_accuracy=None, max_steps=40, seed=1, progress=False)
+    assert grid_result.column("val_accuracy") == plain.column("val_accuracy")
+    assert grid_result.column("status") == plain.column("status")
+    # Equal budgets: PBT trains every member 40 steps; the grid too, except that a
+    # diverged member stops early and spends less (here the largest rates diverge).
+    assert pbt_result.member_steps == len(members) * 40
+    assert grid_result.member_steps == sum(grid_result.column("stopped_at"))
+    for run in grid_result.rows:
+        assert run.stopped_at == 40 or (run.status == "diverged" and run.stopped_at < 40)
+    assert "diverged" in grid_result.column("status")
+    assert grid_result.member_steps < pbt_result.member_steps
+    # PBT copied at steps 10, 20, 30: the 2 worst of 10 each time (fraction 0.2).
+    assert pbt_result.ready_steps == [10, 20, 30]
+    assert len(pbt_result.events) == 3 * 2
+    # Replay the rates: a copier takes its source's rate (as it was before this round's
+    # copies) times 0.8 or 1.2; a source is never a copier in the same round.
+    rates = [m.lr for m in members]
+    for ready in pbt_result.ready_steps:
+        round_events = [e for e in pbt_result.events if e[0] == ready]
+        copiers = {slot for _, slot, _, _ in round_events}
+        before = list(rates)
+        for _, slot, source, new_lr in round_events:
+            assert source not in copiers
+            assert any(math.isclose(new_lr, before[source] * f) for f in (0.8, 1.2))
+            rates[slot] = new_lr
+        assert [h[pbt_result.ready_steps.index(ready)] for h in pbt_result.lr_history] == \
+            pytest.approx(rates)
+    assert [m.lr for m in pbt_result.members] == pytest.approx(rates)
+    ax = pbt_rates_plot(pbt_result)
+    assert len(ax.lines) == len(members) and ax.get_yscale() == "log"
+    plt.close("all")
+    # Its best member is at least as good as the final val accuracy of some slot.
+    best = pbt_result.best().val_accuracy
+    assert best == max(pbt_result.rows, key=lambda r: r.val_accuracy).val_accuracy
+    # Same seed, same everything: the comparison is reproducible.
+    again = grid_vs_pbt(lambda: digits_cnn(seed=0), members, xt, yt, xv, yv, **common)
+    assert again[1].events == pbt_result.events
+    assert again[0].column("final_loss") == grid_result.column("final_loss")
