@@ -40,6 +40,7 @@ __all__ = [
     "best_rate",
     "best_runs",
     "fastest_slowest",
+    "largest_drop",
     "linear_fit",
     "optimizers_of",
     "rates_of",
@@ -201,6 +202,22 @@ def fastest_slowest(
             n_reached=len(reached), n_runs=len(runs),
         ))
     return out
+
+
+def largest_drop(values: Sequence[float]) -> float:
+    """The largest fall of a curve below its best value so far: ``max_t (max_{s<=t} v_s - v_t)``.
+
+    A measure of how stable a training curve is (0 for a curve that never
+    goes down).
+
+    Example:
+        >>> largest_drop([0.1, 0.8, 0.6, 0.9, 0.85])
+        0.2
+    """
+    v = np.asarray(values, dtype=float)
+    if v.ndim != 1 or len(v) == 0 or not np.isfinite(v).all():
+        raise ValueError(f"values must be a non-empty 1-D list of finite numbers, got {values!r}")
+    return round(float((np.maximum.accumulate(v) - v).max()), 12)
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,7 @@ from lrcourse.valleys import (  # noqa: E402
     best_rate,
     best_runs,
     fastest_slowest,
+    largest_drop,
     linear_fit,
     optimizers_of,
     rates_of,
@@ -137,6 +138,18 @@ def test_linear_fit_matches_numpy_polyfit_and_r2_definition():
     assert fit(10.0) == pytest.approx(c + 10 * k)
 
 
+def test_largest_drop_by_hand_and_against_a_naive_loop():
+    assert largest_drop([0.1, 0.8, 0.6, 0.9, 0.85]) == pytest.approx(0.2)
+    assert largest_drop([0.1, 0.2, 0.3]) == 0.0
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        v = rng.uniform(0, 1, 15).tolist()
+        naive = max(max(v[: i + 1]) - v[i] for i in range(len(v)))
+        assert largest_drop(v) == pytest.approx(naive)
+    with pytest.raises(ValueError, match="values"):
+        largest_drop([])
+
+
 @settings(max_examples=40, deadline=None)
 @given(st.floats(-50, 50), st.floats(-5, 5),
        st.lists(st.integers(-100, 100), min_size=2, max_size=10, unique=True))
@@ -187,6 +200,8 @@ def test_fastest_slowest_plot_draws_three_lines():
     ax = fastest_slowest_plot(RESULT)
     assert len(ax.lines) == 3 and ax.get_xscale() == "log"
     np.testing.assert_array_equal(ax.lines[1].get_ydata(), [1000, 400, 1000, 1000])
+    # one scatter per optimizer that is fastest somewhere: adam (1e-3, 1e-2), sgd (1e-1)
+    assert [len(c.get_offsets()) for c in ax.collections] == [2, 1]
     plt.close("all")
 
 

@@ -138,7 +138,7 @@ def check_rate_choice(
     if not match:
         near = min(rates, key=lambda r: abs(math.log(r) - math.log(lr)))
         print(f"❌ {name}: {lr:.3g} is not one of the sweep's rates (the nearest is {near:.3g}). "
-              "Hint: copy a rate from the table, e.g. rates[i].")
+              "Hint: use one of the sweep's rates exactly, e.g. from its table.")
         return False
     lr = match[0]
     for opt in optimizers:

@@ -87,7 +87,7 @@ def fastest_slowest_plot(
     """At every rate, the steps of the fastest and of the slowest optimizer.
 
     Three lines: fastest, slowest (a failure drawn at the cap) and the cap.
-    Each fastest point is labelled with its optimizer's initial.
+    The fastest points are coloured by optimizer (one scatter per optimizer).
     """
     ax = new_axes(ax)
     cap = result.max_steps
@@ -95,17 +95,16 @@ def fastest_slowest_plot(
     lrs = [e.lr for e in rows]
     fast = [np.nan if e.fastest_steps is None else e.fastest_steps for e in rows]
     slow = [cap if e.slowest_steps is None else e.slowest_steps for e in rows]
-    ax.plot(lrs, fast, marker="o", markersize=3, label="fastest optimizer")
+    ax.plot(lrs, fast, color="black", linewidth=0.8, label="fastest optimizer")
     ax.plot(lrs, slow, marker="s", markersize=3, label="slowest optimizer (failed = cap)")
     ax.axhline(cap, color="grey", linestyle="--", linewidth=0.8, label=f"step cap ({cap})")
-    for e in rows:
-        if e.fastest is not None:
-            ax.annotate(e.fastest[:2], (e.lr, e.fastest_steps), textcoords="offset points",
-                        xytext=(0, -10), ha="center", fontsize=6)
+    for name in dict.fromkeys(e.fastest for e in rows if e.fastest is not None):
+        points = [(e.lr, e.fastest_steps) for e in rows if e.fastest == name]
+        ax.scatter(*zip(*points, strict=True), s=28, zorder=3, label=f"fastest: {name}")
     lr_axis(ax)
     ax.set_ylabel("steps to target")
     ax.set_title("Fastest and slowest optimizer at each rate")
-    ax.legend(fontsize="small")
+    ax.legend(fontsize="x-small", ncol=2)
     return ax
 
 
