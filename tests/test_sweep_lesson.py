@@ -193,6 +193,12 @@ def test_valley_plot_draws_one_line_per_optimizer_and_the_cap():
     # failures are markers at the cap: sgd capped+diverged, adam diverged (2 rates)
     assert sum(len(c.get_offsets()) for c in ax.collections) == 4
     np.testing.assert_array_equal(ax.lines[1].get_ydata(), [300, 90, np.nan, np.nan])
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert texts == ["sgd", "adam", "step cap (1000)", "hit the cap", "diverged"]
+    # a second sweep on the same axes: its line joins the legend, the cap line only once
+    valley_plot(RESULT, ["sgd"], ax=ax, labels={"sgd": "sgd again"})
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert texts.count("step cap (1000)") == 1 and "sgd again" in texts
     plt.close("all")
 
 

@@ -30,7 +30,10 @@ _FAIL_MARKERS = {"capped": "x", "diverged": "v"}
 
 
 def _failure_legend(ax: Axes) -> None:
-    handles, labels = ax.get_legend_handles_labels()
+    seen: dict[str, object] = {}
+    for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+        seen.setdefault(label, handle)  # one entry per label (the cap line may repeat)
+    handles, labels = list(seen.values()), list(seen)
     for status, marker in _FAIL_MARKERS.items():
         handles.append(Line2D([], [], color="grey", marker=marker, linestyle="none"))
         labels.append("hit the cap" if status == "capped" else "diverged")
