@@ -20,6 +20,7 @@ concept; they are imported on first use, so ``import lrcourse`` stays fast:
 ``lrcourse.train``        a plain training loop that records what happened
 ``lrcourse.lr_finder``    the learning-rate range test
 ``lrcourse.sweep``        many trainings at once, one learning rate each
+``lrcourse.valleys``      reading a sweep's results: valleys, best rates
 ``lrcourse.plots``        figures used by the lessons
 ``lrcourse.widgets``      interactive versions of those figures
 ``lrcourse.exercises``    checkers for the lessons' exercises
@@ -48,6 +49,7 @@ _SUBMODULES = {
     "schedules",
     "sweep",
     "train",
+    "valleys",
     "widgets",
 }
 
