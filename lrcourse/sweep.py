@@ -721,7 +721,11 @@ def train_many(
     - **capped** after ``max_steps`` steps.
 
     Stopped members are removed from the stacked tensors; the others go on
-    with exactly the arithmetic they would have had anyway.
+    with the same formulas they would have had anyway. In float64 the results
+    equal training each member alone; in float32 the batched convolutions may
+    round differently when the population changes, so a member's numbers can
+    differ in the last digits between two populations (a run with a fixed
+    population is reproducible).
 
     Args:
         model: the network (its current weights are everyone's start), or a
