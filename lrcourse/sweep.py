@@ -722,10 +722,10 @@ def train_many(
 
     Stopped members are removed from the stacked tensors; the others go on
     with the same formulas they would have had anyway. In float64 the results
-    agree with training each member alone (to about 1e-9); in float32 the batched convolutions may
-    round differently when the population changes, so a member's numbers can
-    differ in the last digits between two populations (a run with a fixed
-    population is reproducible).
+    agree with training each member alone (to about 1e-9); in float32 the
+    batched convolutions may round differently when the population changes, so
+    a member's numbers can differ in the last digits between two populations (a
+    run with a fixed population is reproducible).
 
     Args:
         model: the network (its current weights are everyone's start), or a
