@@ -1,0 +1,147 @@
+"""Exercises of the moving-average lesson: the EWMA recursion written by hand.
+
+- ``check_ewma(fn)``: ``fn(values, beta)`` returns the list S_1, ..., S_n of
+  S_t = beta * S_{t-1} + (1 - beta) * Y_t started at S_1 = Y_1.
+  ``fn([1, 2, 3], 0.5)`` is ``[1, 1.5, 2.25]``.
+- ``check_bias_corrected(fn)``: ``fn(values, beta)`` returns the bias-corrected
+  averages S_t / (1 - beta^t) of the recursion started at S_0 = 0.
+  ``fn([1, 1, 1], 0.5)`` is ``[1, 1, 1]``.
+
+Each checker compares with ``lrcourse.ewma.ewma`` on a few inputs and, when an
+answer matches a typical mistake, names it. Reference solutions (for teachers)
+are below.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from lrcourse.ewma import ewma
+from lrcourse.exercises._base import Check, report
+
+__all__ = [
+    "check_bias_corrected",
+    "check_ewma",
+    "solution_bias_corrected",
+    "solution_ewma",
+]
+
+
+# ----------------------------------------------------------------------------------
+# Reference solutions
+# ----------------------------------------------------------------------------------
+
+
+def solution_ewma(values: Sequence[float], beta: float) -> list[float]:
+    """S_1 = Y_1, then S_t = beta * S_{t-1} + (1 - beta) * Y_t."""
+    averages = [values[0]]
+    for y in values[1:]:
+        averages.append(beta * averages[-1] + (1 - beta) * y)
+    return averages
+
+
+def solution_bias_corrected(values: Sequence[float], beta: float) -> list[float]:
+    """S_0 = 0, S_t = beta * S_{t-1} + (1 - beta) * Y_t, reported as S_t / (1 - beta^t)."""
+    s, corrected = 0.0, []
+    for t, y in enumerate(values, start=1):
+        s = beta * s + (1 - beta) * y
+        corrected.append(s / (1 - beta**t))
+    return corrected
+
+
+# ----------------------------------------------------------------------------------
+# Checkers
+# ----------------------------------------------------------------------------------
+
+
+def _matches(got: Any, wrong: Any) -> bool:
+    if isinstance(wrong, list):
+        try:
+            got = list(got)
+        except TypeError:
+            return False
+        return len(got) == len(wrong) and all(
+            _matches(g, w) for g, w in zip(got, wrong, strict=True)
+        )
+    try:
+        return math.isclose(float(got), float(wrong), rel_tol=1e-9, abs_tol=1e-12)
+    except (TypeError, ValueError):
+        return False
+
+
+def _diagnose(call: Callable[[], Any], mistakes: list[tuple[str, Any]], default: str) -> str:
+    """The hint of the first mistake the learner's answer reproduces, else ``default``."""
+    try:
+        got = call()
+    except Exception:
+        return default
+    for hint, wrong in mistakes:
+        if _matches(got, wrong):
+            return hint
+    return default
+
+
+def _swapped(values: Sequence[float], beta: float) -> list[float]:
+    """The recursion with the two weights exchanged: beta on the new value."""
+    averages = [values[0]]
+    for y in values[1:]:
+        averages.append((1 - beta) * averages[-1] + beta * y)
+    return averages
+
+
+# Inputs tried by both checkers: short enough to follow by hand, and the first
+# five of the lesson's random temperatures, rounded.
+_CASES = [
+    ([1.0, 2.0, 3.0], 0.5),
+    ([10.0, 0.0, 0.0, 0.0], 0.9),
+    ([-11.26, -11.52, -2.51, -4.34, 8.49], 0.9),
+    ([4.0, 6.0, 5.0, 7.0, 9.0, 8.0], 0.25),
+]
+
+
+def check_ewma(fn: Callable[[list[float], float], list[float]]) -> bool:
+    """Check ``fn(values, beta)``: the EWMA list S_1..S_n with the start S_1 = Y_1."""
+    checks = []
+    for values, beta in [*_CASES, ([5.0], 0.3)]:
+        right = ewma(values, beta).tolist()
+        mistakes = [
+            ("start at the first value, S_1 = Y_1, not at (1 − β)·Y_1 (that is S_0 = 0).",
+             ewma(values, beta, first="zero").tolist()),
+            ("β weighs the PAST average and 1 − β the new value: "
+             "S_t = β·S_{t−1} + (1 − β)·Y_t.", _swapped(values, beta)),
+            ("return one average per value: n values give n averages, S_1 included.",
+             right[1:]),
+            ("return the whole list of averages, not only the last one.", right[-1]),
+            ("each step uses the previous AVERAGE S_{t−1}, not the previous value Y_{t−1}.",
+             [values[0]] + [beta * a + (1 - beta) * b
+                            for a, b in zip(values, values[1:], strict=False)]),
+        ]
+        hint = _diagnose(lambda v=values, b=beta: fn(list(v), b), mistakes,
+                         "start from [Y_1] and append β·(last average) + (1 − β)·Y_t.")
+        checks.append(Check((list(values), beta), right, hint))
+    return report("EWMA with S_1 = Y_1", fn, checks)
+
+
+def check_bias_corrected(fn: Callable[[list[float], float], list[float]]) -> bool:
+    """Check ``fn(values, beta)``: S_t / (1 - beta^t) with S_0 = 0, for t = 1..n."""
+    checks = []
+    for values, beta in [*_CASES, ([1.0, 1.0, 1.0], 0.5)]:
+        right = ewma(values, beta, first="zero", bias_correction=True).tolist()
+        uncorrected = ewma(values, beta, first="zero").tolist()
+        mistakes = [
+            ("divide each S_t by 1 − β^t; you returned the uncorrected averages.",
+             uncorrected),
+            ("divide by 1 − β^t (it changes with t), not by the constant 1 − β.",
+             [s / (1 - beta) for s in uncorrected]),
+            ("start from S_0 = 0 (S_1 = (1 − β)·Y_1) before correcting, not from S_1 = Y_1.",
+             [s / (1 - beta**t) for t, s in enumerate(ewma(values, beta).tolist(), start=1)]),
+            ("t counts from 1 for the first value: S_1 / (1 − β¹).",
+             [s / (1 - beta ** (t + 1)) for t, s in enumerate(uncorrected, start=1)]),
+        ]
+        hint = _diagnose(lambda v=values, b=beta: fn(list(v), b), mistakes,
+                         "run S_t = β·S_{t−1} + (1 − β)·Y_t from S_0 = 0 and report "
+                         "S_t / (1 − β^t), t = 1, 2, ...")
+        checks.append(Check((list(values), beta), right, hint))
+    return report("bias-corrected EWMA", fn, checks)

@@ -1,0 +1,171 @@
+"""Figures of the moving-average lesson: EWMAs of temperatures.
+
+Every function draws on the axes it is given (or on new pyplot axes when ``ax``
+is None) and returns them, so the widget can draw the same pictures on a
+``matplotlib.figure.Figure``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from typing import Any
+
+import matplotlib.dates as mdates
+import numpy as np
+from matplotlib.axes import Axes
+
+from lrcourse.ewma import effective_window, ewma
+from lrcourse.ewma_measures import ewma_weights
+from lrcourse.plots._base import new_axes
+
+__all__ = [
+    "beta_color",
+    "plot_bias_correction",
+    "plot_random_days",
+    "plot_tradeoff",
+    "plot_weights",
+    "plot_year",
+]
+
+_PALETTE = ("#ff7f0e", "#d62728", "#9467bd", "#2ca02c", "#8c564b", "#17becf")
+_COURSE_COLORS = {0.5: 0, 0.9: 1, 0.98: 2}
+RAW_COLOR = "#1f77b4"
+
+
+def beta_color(beta: float, index: int = 0) -> str:
+    """One colour per course beta (0.5, 0.9, 0.98: the same in every figure), else by index."""
+    return _PALETTE[_COURSE_COLORS.get(beta, index) % len(_PALETTE)]
+
+
+def _as_list(values: Any) -> list[float]:
+    if hasattr(values, "detach"):
+        values = values.detach().cpu()
+    return [float(v) for v in values]
+
+
+def plot_random_days(
+    values: Any, betas: Sequence[float] = (0.5, 0.9), ax: Axes | None = None
+) -> Axes:
+    """The made-up daily temperatures as points, and their EWMA (S_1 = Y_1) for each beta."""
+    ax = new_axes(ax)
+    y = _as_list(values)
+    days = np.arange(1, len(y) + 1)
+    ax.scatter(days, y, s=18, color=RAW_COLOR, label="raw values Y_t", zorder=3)
+    for k, beta in enumerate(betas):
+        ax.plot(days, _as_list(ewma(y, beta)), "-", lw=1.8, color=beta_color(beta, k),
+                label=f"EWMA, β = {beta:g}")
+    ax.axhline(0.0, color="0.5", lw=0.8)
+    ax.set_title(f"{len(y)} random 'daily temperatures' and their moving averages")
+    ax.set_xlabel("day t")
+    ax.set_ylabel("temperature (°C)")
+    ax.legend(fontsize="small", loc="lower left", ncol=3)
+    return ax
+
+
+def _month_axis(ax: Axes) -> None:
+    ax.xaxis.set_major_locator(mdates.MonthLocator())
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b"))
+
+
+def plot_year(
+    dates: Sequence[datetime.date],
+    values: Any,
+    betas: Sequence[float] = (0.5, 0.9, 0.98),
+    ax: Axes | None = None,
+    first: str = "value",
+    bias_correction: bool = False,
+    title: str = "Seattle 2015: daily mean temperature and its moving averages",
+) -> Axes:
+    """A year of daily temperatures as points, and the EWMA for each beta as a line."""
+    y = _as_list(values)
+    if len(dates) != len(y):
+        raise ValueError(f"dates must give one date per value: {len(dates)} for {len(y)} values")
+    ax = new_axes(ax)
+    ax.scatter(dates, y, s=6, color=RAW_COLOR, alpha=0.5, label="daily mean")
+    for k, beta in enumerate(betas):
+        smooth = _as_list(ewma(y, beta, first=first, bias_correction=bias_correction))
+        ax.plot(dates, smooth, lw=1.8, color=beta_color(beta, k),
+                label=f"β = {beta:g} (window ≈ {effective_window(beta):.0f} days)")
+    _month_axis(ax)
+    ax.set_title(title)
+    ax.set_xlabel("date (2015)")
+    ax.set_ylabel("temperature (°C)")
+    ax.legend(fontsize="small", loc="upper left")
+    return ax
+
+
+def plot_tradeoff(
+    betas: Sequence[float],
+    roughnesses: Sequence[float],
+    lags: Sequence[float],
+    raw_roughness: float,
+    ax: Axes | None = None,
+) -> Axes:
+    """Lag (days) against roughness (°C/day², log axis), one labelled point per beta."""
+    if not len(betas) == len(roughnesses) == len(lags):
+        raise ValueError(
+            f"roughnesses and lags must have one entry per beta: {len(roughnesses)} and "
+            f"{len(lags)} for {len(betas)} betas"
+        )
+    ax = new_axes(ax)
+    ax.plot(roughnesses, lags, "-o", color="0.3", ms=5, lw=1, label="EWMA, one point per β")
+    for beta, r, lag in zip(betas, roughnesses, lags, strict=True):
+        ax.annotate(f"β = {beta:g}", (r, lag), textcoords="offset points", xytext=(5, 4),
+                    fontsize="small")
+    ax.axvline(raw_roughness, color=RAW_COLOR, ls="--", lw=1,
+               label=f"raw series ({raw_roughness:.2f} °C/day²)")
+    ax.set_xscale("log")
+    ax.set_title("Smoother costs lag: the trade-off of β")
+    ax.set_xlabel("roughness: mean |second difference| (°C/day²)")
+    ax.set_ylabel("best-match lag (days)")
+    ax.legend(fontsize="small", loc="upper right")
+    return ax
+
+
+def plot_weights(
+    betas: Sequence[float] = (0.5, 0.9, 0.98), ages: int = 80, ax: Axes | None = None
+) -> Axes:
+    """The weight (1 - beta) beta^k of the value k days back, with 1 / (1 - beta) marked."""
+    ax = new_axes(ax)
+    k = np.arange(ages)
+    for index, beta in enumerate(betas):
+        color = beta_color(beta, index)
+        weights = ewma_weights(beta, ages)[::-1]  # newest first: age 0, 1, 2, ...
+        window = effective_window(beta)
+        ax.plot(k, weights, "-", lw=1.6, color=color,
+                label=f"β = {beta:g}: window 1/(1−β) = {window:.0f} days")
+        if window < ages:
+            ax.axvline(window, color=color, ls=":", lw=1)
+    ax.set_yscale("log")
+    ax.set_ylim(1e-4, 1.0)
+    ax.set_title("How much each past day counts in today's average")
+    ax.set_xlabel("age of the value k (days back)")
+    ax.set_ylabel("weight (1 − β) β^k")
+    ax.legend(fontsize="small", loc="upper right")
+    return ax
+
+
+def plot_bias_correction(
+    values: Any, beta: float = 0.98, days: int = 30, ax: Axes | None = None
+) -> Axes:
+    """The first ``days`` of a series and three EWMAs of it: S_1 = Y_1, S_0 = 0, S_0 = 0 corrected."""
+    y = _as_list(values)
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= len(y):
+        raise ValueError(f"days must be an integer from 1 to {len(y)}, got {days!r}")
+    ax = new_axes(ax)
+    t = np.arange(1, days + 1)
+    curves = [
+        ("value", False, "start S₁ = Y₁ (the source's)", "#8c564b", "-"),
+        ("zero", False, "start S₀ = 0, uncorrected", "0.4", "--"),
+        ("zero", True, "start S₀ = 0, divided by 1 − βᵗ", "#d62728", "-"),
+    ]
+    ax.scatter(t, y[:days], s=16, color=RAW_COLOR, label="daily mean", zorder=3)
+    for first, corrected, label, color, style in curves:
+        smooth = _as_list(ewma(y, beta, first=first, bias_correction=corrected))[:days]
+        ax.plot(t, smooth, style, lw=1.8, color=color, label=label)
+    ax.set_title(f"The first {days} days at β = {beta:g}: why the start needs care")
+    ax.set_xlabel("day t")
+    ax.set_ylabel("temperature (°C)")
+    ax.legend(fontsize="small", loc="upper left")
+    return ax
