@@ -1,0 +1,70 @@
+"""Figures of the cyclical-learning-rate lesson.
+
+- :func:`plot_clr_policies`: the three policies (triangular, triangular2,
+  exp_range) over a few cycles, rates on a log axis;
+- :func:`plot_accuracy_race`: validation accuracy against iterations for several
+  runs, with dotted lines at target accuracies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from matplotlib.axes import Axes
+
+from lrcourse.plots._base import lr_axis, new_axes
+from lrcourse.schedules import CLR_MODES, cyclical_lr, schedule_values
+from lrcourse.train import History
+
+__all__ = ["plot_accuracy_race", "plot_clr_policies"]
+
+
+def plot_clr_policies(
+    base_lr: float = 1e-4,
+    max_lr: float = 1e-3,
+    step_size: int = 100,
+    steps: int = 800,
+    gamma: float = 0.998,
+    modes: Sequence[str] = CLR_MODES,
+    ax: Axes | None = None,
+) -> Axes:
+    """Draw ``cyclical_lr`` for each policy in ``modes`` over ``steps`` iterations.
+
+    Example:
+        >>> ax = plot_clr_policies(steps=400)  # doctest: +SKIP
+    """
+    for mode in modes:
+        if mode not in CLR_MODES:
+            raise ValueError(f"modes must hold names from {CLR_MODES}, got {mode!r}")
+    ax = new_axes(ax)
+    for mode in modes:
+        values = schedule_values(cyclical_lr, steps, base_lr=base_lr, max_lr=max_lr,
+                                 step_size=step_size, mode=mode, gamma=gamma)
+        label = f"{mode} (gamma = {gamma:g})" if mode == "exp_range" else mode
+        ax.plot(range(steps), values, label=label)
+    lr_axis(ax, "y")
+    ax.set_xlabel("iteration (batches)")
+    ax.set_title(f"Cyclical rates: {base_lr:g} to {max_lr:g}, step size {step_size}, "
+                 f"cycle {2 * step_size} iterations")
+    ax.legend(fontsize="small")
+    return ax
+
+
+def plot_accuracy_race(
+    runs: Mapping[str, History],
+    targets: Sequence[float] = (),
+    ax: Axes | None = None,
+) -> Axes:
+    """Validation accuracy against iterations, one line per run (label -> History)."""
+    if not runs:
+        raise ValueError("runs must hold at least one labelled History, got none")
+    ax = new_axes(ax)
+    for label, history in runs.items():
+        ax.plot(history.val_step, [100 * a for a in history.val_accuracy], label=label)
+    for target in targets:
+        ax.axhline(100 * target, color="0.5", linestyle=":", linewidth=1)
+    ax.set_xlabel("iteration (batches)")
+    ax.set_ylabel("validation accuracy (%)")
+    ax.set_title("Validation accuracy during training")
+    ax.legend(fontsize="small", loc="lower right")
+    return ax

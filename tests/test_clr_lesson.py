@@ -1,0 +1,117 @@
+"""Tests of the cyclical-learning-rate lesson's helpers, figure, widget and exercise."""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib
+import pytest
+import torch
+from matplotlib.figure import Figure
+from torch.optim.lr_scheduler import CyclicLR
+
+from lrcourse.cyclical import max_cyclic_difference, steps_to_accuracy, torch_cyclic_values
+from lrcourse.exercises.clr import check_triangular_lr, solution_triangular_lr
+from lrcourse.schedules import cyclical_lr
+from lrcourse.train import History
+from lrcourse.widgets.clr import clr_explorer, clr_figure
+
+matplotlib.use("Agg")
+
+
+def test_course_plot_numbers_by_hand():
+    # COURSE.md H: min 1e-4, max 1e-3, step 100 -> full cycle 200 iterations.
+    values = [solution_triangular_lr(t, 1e-4, 1e-3, 100) for t in (0, 50, 100, 150, 200)]
+    assert values == pytest.approx([1e-4, 5.5e-4, 1e-3, 5.5e-4, 1e-4], rel=1e-12)
+
+
+def test_torch_cyclic_values_match_a_naive_cycliclr_loop():
+    w = torch.zeros(1, requires_grad=True)
+    opt = torch.optim.SGD([w], lr=1e-3)
+    sched = CyclicLR(opt, 1e-3, 1e-2, step_size_up=5, mode="triangular2", cycle_momentum=False)
+    expected = []
+    for _ in range(30):
+        expected.append(opt.param_groups[0]["lr"])
+        opt.step()
+        sched.step()
+    assert torch_cyclic_values(30, 1e-3, 1e-2, 5, mode="triangular2") == pytest.approx(
+        expected, rel=0, abs=0
+    )
+
+
+@pytest.mark.parametrize(("mode", "gamma"), [("triangular", 1.0), ("triangular2", 1.0),
+                                             ("exp_range", 0.998)])
+def test_ours_equals_cycliclr_for_every_policy(mode, gamma):
+    assert max_cyclic_difference(800, 1e-4, 1e-3, 100, mode=mode, gamma=gamma) < 1e-15
+
+
+def test_difference_detects_a_different_schedule():
+    # triangular2 differs from triangular from the second cycle on: the helper must see it.
+    ours = [cyclical_lr(t, 1e-4, 1e-3, 100) for t in range(400)]
+    theirs = torch_cyclic_values(400, 1e-4, 1e-3, 100, mode="triangular2")
+    assert max(abs(a - b) for a, b in zip(ours, theirs, strict=True)) == pytest.approx(4.5e-4)
+
+
+def test_bad_mode_named():
+    with pytest.raises(ValueError, match="mode"):
+        max_cyclic_difference(10, 1e-4, 1e-3, 5, mode="cosine")
+    with pytest.raises(ValueError, match="step_size"):
+        torch_cyclic_values(10, 1e-4, 1e-3, 0)
+
+
+def test_steps_to_accuracy():
+    assert steps_to_accuracy([4, 8, 12], [0.5, 0.91, 0.95], 0.9) == 8
+    assert steps_to_accuracy([4, 8, 12], [0.5, 0.91, 0.95], 0.95) == 12
+    assert steps_to_accuracy([4, 8], [0.5, float("nan")], 0.4) == 4
+    assert steps_to_accuracy([4, 8], [0.5, 0.6], 0.99) is None
+
+
+@pytest.mark.parametrize("target", [0, 1.5, -0.1, True, "0.9"])
+def test_steps_to_accuracy_bad_target(target):
+    with pytest.raises(ValueError, match="target"):
+        steps_to_accuracy([1], [0.5], target)
+
+
+def test_steps_to_accuracy_length_mismatch():
+    with pytest.raises(ValueError, match="steps and accuracies"):
+        steps_to_accuracy([1, 2], [0.5], 0.5)
+
+
+def test_widget_update_function_and_repr():
+    fig, text = clr_figure("triangular2", 1e-4, 1e-3, 50, steps=400)
+    assert isinstance(fig, Figure)
+    assert text.startswith("triangular2: cycle = 100 iterations, 4 cycles in 400")
+    line = fig.axes[0].get_lines()[0]
+    assert max(line.get_ydata()) == pytest.approx(1e-3)
+    assert fig.axes[0].get_yscale() == "log"
+    fig, text = clr_figure("triangular", 1e-3, 1e-4, 50)
+    assert "below base_lr" in text
+    panel = clr_explorer()
+    assert repr(panel) == "<lrcourse widget: Cyclical learning rate>"
+    panel.controls["step_size"].value = 200
+    assert "cycle = 400 iterations" in panel.message.value
+
+
+def test_plot_accuracy_race_draws_each_run():
+    from lrcourse.plots.clr import plot_accuracy_race
+
+    h = History(val_accuracy=[0.5, 0.9], val_step=[10, 20])
+    fig = Figure()
+    ax = plot_accuracy_race({"a": h, "b": h}, targets=[0.9], ax=fig.subplots())
+    assert [ln.get_label() for ln in ax.get_lines()[:2]] == ["a", "b"]
+    assert list(ax.get_lines()[0].get_ydata()) == [50, 90]
+    with pytest.raises(ValueError, match="runs"):
+        plot_accuracy_race({})
+
+
+def test_checker_accepts_solution_and_rejects_mistakes(capsys):
+    assert check_triangular_lr(solution_triangular_lr)
+    assert not check_triangular_lr(lambda t, b, m, s: ...)
+    assert "not done yet" in capsys.readouterr().out
+    assert not check_triangular_lr(lambda t, b, m, s: solution_triangular_lr(t, b, m, 2 * s))
+    assert "half a cycle" in capsys.readouterr().out
+    no_abs = lambda t, b, m, s: b + (m - b) * max(  # noqa: E731
+        0, 1 - (t / s - 2 * math.floor(1 + t / (2 * s)) + 1)
+    )
+    assert not check_triangular_lr(no_abs)
+    assert "absolute value" in capsys.readouterr().out
