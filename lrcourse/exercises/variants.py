@@ -1,0 +1,111 @@
+"""Exercises of the gradient-descent-variants lesson: epochs, batches, iterations.
+
+- ``check_iterations(fn)``: ``fn(n_samples, batch_size, epochs)`` returns how many
+  updates ``epochs`` passes over ``n_samples`` make in batches of ``batch_size``
+  (the last, smaller batch kept). 50,000 samples, B = 256, 10 epochs: 1,960.
+- ``check_batches(fn)``: ``fn(order, batch_size)`` cuts a shuffled list of sample
+  indices into consecutive batches (lists), the last one possibly shorter.
+
+Each checker compares with the reference solutions below (for teachers) and,
+when an answer matches a typical mistake, names it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+from lrcourse.exercises._base import Check, report
+
+__all__ = ["check_batches", "check_iterations", "solution_batches", "solution_iterations"]
+
+
+# ----------------------------------------------------------------------------------
+# Reference solutions
+# ----------------------------------------------------------------------------------
+
+
+def solution_iterations(n_samples: int, batch_size: int, epochs: int) -> int:
+    """ceil(N / B) batches per epoch, one update each, times the number of epochs."""
+    per_epoch = math.ceil(n_samples / batch_size)
+    return epochs * per_epoch
+
+
+def solution_batches(order: list[int], batch_size: int) -> list[list[int]]:
+    """Slices ``order[0:B]``, ``order[B:2B]``, ...; the last one keeps what is left."""
+    return [list(order[start : start + batch_size]) for start in range(0, len(order), batch_size)]
+
+
+# ----------------------------------------------------------------------------------
+# Checkers
+# ----------------------------------------------------------------------------------
+
+
+def _same(got: Any, wrong: Any) -> bool:
+    try:
+        if isinstance(wrong, list):
+            return [list(b) for b in got] == wrong
+        return math.isclose(float(got), float(wrong))
+    except (TypeError, ValueError):
+        return False
+
+
+def _hint(call: Callable[[], Any], mistakes: dict[str, Any], default: str) -> str:
+    try:
+        got = call()
+    except Exception:
+        return default
+    for hint, wrong in mistakes.items():
+        if _same(got, wrong):
+            return hint
+    return default
+
+
+def check_iterations(fn: Callable[[int, int, int], int]) -> bool:
+    """Check ``fn(n_samples, batch_size, epochs)``: the number of updates in training."""
+    cases = [(50_000, 256, 10), (50_000, 256, 1), (50_000, 250, 10), (1438, 32, 5),
+             (1438, 1438, 20), (1438, 1, 2), (10, 3, 2)]  # fmt: skip
+    checks = []
+    for n, b, e in cases:
+        mistakes = {
+            "keep the last, smaller batch: it is an update too, so round N / B up.": (
+                e * (n // b)
+            ),
+            "N // B + 1 is right only when B does not divide N; use ceil(N / B).": (
+                e * (n // b + 1)
+            ),
+            "an update uses a whole batch: count batches, not samples.": e * n,
+            "multiply by the number of epochs: each epoch repeats all batches.": (
+                solution_iterations(n, b, 1)
+            ),
+            "count whole batches: round N / B up to an integer.": e * n / b,
+        }
+        hint = _hint(lambda n=n, b=b, e=e: fn(n, b, e), mistakes,
+                     "batches per epoch = ceil(N / B); updates = epochs * that.")
+        checks.append(Check((n, b, e), solution_iterations(n, b, e), hint))
+    return report("iterations = epochs x ceil(N / B)", fn, checks, rel=0.0, abs_=0.0)
+
+
+def check_batches(fn: Callable[[list[int], int], list[list[int]]]) -> bool:
+    """Check ``fn(order, batch_size)``: consecutive batches of a shuffled index list."""
+    cases = [([4, 0, 3, 1, 2], 2), ([7, 2, 5, 0, 1, 6, 3, 4], 4), ([3, 1, 2, 0], 1),
+             ([2, 0, 1], 5), ([6, 5, 4, 3, 2, 1, 0], 3)]  # fmt: skip
+    checks = []
+    for order, b in cases:
+        right = solution_batches(order, b)
+        mistakes = {
+            "keep the last, shorter batch: no sample may be skipped.": [
+                x for x in right if len(x) == b
+            ],
+            "slice the shuffled order, not range(N): the batches hold order's entries.": (
+                solution_batches(sorted(order), b)
+            ),
+            "the next batch starts where the last one ended: step the start by B.": [
+                list(order[s : s + b]) for s in range(len(order))
+            ],
+        }
+        hint = _hint(lambda order=order, b=b: fn(list(order), b), mistakes,
+                     "use order[start:start + B] for start = 0, B, 2B, ...")
+        checks.append(Check((list(order), b), right, hint))
+    return report("batches of a shuffled order", fn, checks, rel=0.0, abs_=0.0)
