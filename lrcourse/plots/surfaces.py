@@ -1,0 +1,92 @@
+"""Figures of the optimizers-on-surfaces lesson: contour maps, paths, loss curves.
+
+Every function draws on the axes it is given (or on new pyplot axes when
+``ax`` is None) and returns them, so the widget can draw the same pictures on
+a ``matplotlib.figure.Figure``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from matplotlib.axes import Axes
+
+from lrcourse.plots._base import new_axes
+from lrcourse.surfaces import OPTIMIZERS, Path, Surface
+
+__all__ = ["optimizer_color", "plot_contour", "plot_gaps", "plot_paths", "plot_race"]
+
+_COLORS = dict(zip(OPTIMIZERS, ("#7f7f7f", "#1f77b4", "#2ca02c", "#9467bd", "#d62728",
+                                "#ff7f0e"), strict=True))
+
+
+def optimizer_color(name: str) -> str:
+    """One colour per optimizer, the same in every figure of the lesson."""
+    return _COLORS.get(name, "#17becf")
+
+
+def plot_contour(surface: Surface, ax: Axes | None = None, levels: int = 25) -> Axes:
+    """Contour lines of the surface in its window, minima marked with stars.
+
+    The levels are spaced on a square-root scale above the minimum, so the
+    floor of a valley shows as well as its walls.
+    """
+    ax = new_axes(ax)
+    xs = np.linspace(*surface.xlim, 241)
+    ys = np.linspace(*surface.ylim, 241)
+    gx, gy = np.meshgrid(xs, ys)
+    gz = surface.f(gx, gy) - surface.f_min
+    top = float(np.percentile(gz, 95))
+    ax.contour(gx, gy, gz, levels=np.linspace(0, np.sqrt(top), levels)[1:] ** 2,
+               colors="0.6", linewidths=0.6)
+    mx, my = zip(*surface.minima, strict=True)
+    ax.plot(mx, my, "*", color="k", ms=11, label="minimum", zorder=5)
+    ax.set_xlim(*surface.xlim)
+    ax.set_ylim(*surface.ylim)
+    ax.set_xlabel("parameter x")
+    ax.set_ylabel("parameter y")
+    ax.set_title(surface.formula)
+    return ax
+
+
+def plot_paths(paths: Sequence[Path], ax: Axes | None = None, markers: bool = False) -> Axes:
+    """The paths over the contour map of their surface (the start is a square)."""
+    if not paths:
+        raise ValueError("paths must hold at least one run, got none")
+    ax = plot_contour(paths[0].surface, ax)
+    for path in paths:
+        xy = np.asarray(path.xy)
+        color = optimizer_color(path.name)
+        ax.plot(xy[:, 0], xy[:, 1], "-" + ("o" if markers else ""), color=color, lw=1.3,
+                ms=2.5, label=f"{path.name} (lr {path.lr:g})")
+    ax.plot(*paths[0].xy[0], "s", color="k", ms=6, label="start")
+    ax.legend(fontsize="x-small", loc="best")
+    return ax
+
+
+def plot_gaps(paths: Sequence[Path], ax: Axes | None = None) -> Axes:
+    """Loss above the minimum, f - f_min, against the step, on a log scale."""
+    if not paths:
+        raise ValueError("paths must hold at least one run, got none")
+    ax = new_axes(ax)
+    for path in paths:
+        gap = np.asarray(path.loss) - path.surface.f_min
+        # A run that lands exactly on the minimum has gap 0: floor it for the log axis.
+        ax.plot(np.maximum(gap, 1e-12), color=optimizer_color(path.name), lw=1.3,
+                label=path.name)
+    ax.set_yscale("log")
+    ax.set_xlabel("step")
+    ax.set_ylabel("loss − minimum (log)")
+    ax.set_title("Loss above the minimum")
+    ax.legend(fontsize="x-small", loc="best")
+    return ax
+
+
+def plot_race(paths: Sequence[Path], axes: Sequence[Axes]) -> Sequence[Axes]:
+    """Paths on the contour map (first axes) and their loss gaps (second axes)."""
+    if len(axes) != 2:
+        raise ValueError(f"axes must be a pair (paths, losses), got {len(axes)} axes")
+    plot_paths(paths, axes[0])
+    plot_gaps(paths, axes[1])
+    return axes
