@@ -1,0 +1,103 @@
+"""Exercise of the optimizer lesson: one Adam step written by hand.
+
+``check_adam_step(fn)``: ``fn(w, g, m, v, t, lr, betas, eps)`` returns the new
+``(w, m, v)`` after Adam's step number ``t`` (t = 1 for the first), where ``m`` and
+``v`` are the moments *before* the step and ``g`` is the gradient at ``w``::
+
+    m_t = beta1 * m + (1 - beta1) * g
+    v_t = beta2 * v + (1 - beta2) * g^2
+    mhat = m_t / (1 - beta1^t),   vhat = v_t / (1 - beta2^t)
+    w_t = w - lr * mhat / (sqrt(vhat) + eps)
+
+The state returned is m_t and v_t *without* the bias correction: the correction
+is recomputed from t at every step. The checker compares with the reference
+solution below (for teachers), which the unit tests compare with
+``torch.optim.Adam`` and ``lrcourse.optim.Adam``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+from lrcourse.exercises._base import Check, report
+
+__all__ = ["ADAM_CASES", "check_adam_step", "solution_adam_step"]
+
+#: The inputs the checker tries: (w, g, m, v, t, lr, betas, eps).
+ADAM_CASES: list[tuple] = [
+    (1.0, 1.0, 0.0, 0.0, 1, 0.01, (0.9, 0.99), 1e-8),  # the lesson's first step
+    (0.99, 0.99, 0.1, 0.01, 2, 0.01, (0.9, 0.99), 1e-8),  # ... and its second
+    (0.5, -2.0, 0.3, 0.2, 5, 0.1, (0.9, 0.999), 1e-8),
+    (1.0, 0.001, 0.0, 0.0, 1, 0.1, (0.9, 0.999), 0.01),  # eps matters here
+]
+
+
+def solution_adam_step(w: float, g: float, m: float, v: float, t: int, lr: float,
+                       betas: tuple[float, float], eps: float) -> tuple[float, float, float]:
+    """One Adam step: returns (w_t, m_t, v_t); m_t and v_t are not bias-corrected."""
+    beta1, beta2 = betas
+    m_t = beta1 * m + (1 - beta1) * g
+    v_t = beta2 * v + (1 - beta2) * g * g
+    m_hat = m_t / (1 - beta1**t)
+    v_hat = v_t / (1 - beta2**t)
+    w_t = w - lr * m_hat / (math.sqrt(v_hat) + eps)
+    return w_t, m_t, v_t
+
+
+def _mistakes(w, g, m, v, t, lr, betas, eps) -> dict[str, tuple[float, float, float]]:
+    """Answers of typical mistakes, each with the hint that names it."""
+    b1, b2 = betas
+    m_t = b1 * m + (1 - b1) * g
+    v_t = b2 * v + (1 - b2) * g * g
+    mh, vh = m_t / (1 - b1**t), v_t / (1 - b2**t)
+    out = {
+        "bias correction: divide m_t by (1 - beta1^t) and v_t by (1 - beta2^t) before the "
+        "update. Without it the first steps use moments biased towards 0 (m_0 = v_0 = 0).":
+            (w - lr * m_t / (math.sqrt(v_t) + eps), m_t, v_t),
+        "return the raw moments m_t and v_t as the new state, not the corrected mhat and "
+        "vhat: the correction is redone from t at every step.":
+            (w - lr * mh / (math.sqrt(vh) + eps), mh, vh),
+        "eps is added after the square root: sqrt(vhat) + eps, not sqrt(vhat + eps).":
+            (w - lr * mh / math.sqrt(vh + eps), m_t, v_t),
+        "the second moment averages the squared gradient: (1 - beta2) * g**2.":
+            (w - lr * mh / (math.sqrt(abs(b2 * v + (1 - b2) * g) / (1 - b2**t)) + eps),
+             m_t, b2 * v + (1 - b2) * g),
+        "step against the gradient: w - lr * mhat / (sqrt(vhat) + eps).":
+            (w + lr * mh / (math.sqrt(vh) + eps), m_t, v_t),
+    }
+    if t > 1:
+        mh1, vh1 = m_t / (1 - b1 ** (t - 1)), v_t / (1 - b2 ** (t - 1))
+        out["the correction uses the step number t of this update (1 for the first step), "
+            "so the powers are beta1^t and beta2^t, not t - 1."] = (
+            w - lr * mh1 / (math.sqrt(vh1) + eps), m_t, v_t)
+    return out
+
+
+def _same(got: Any, wrong: tuple[float, ...]) -> bool:
+    try:
+        got = [float(x) for x in got]
+    except (TypeError, ValueError):
+        return False
+    return len(got) == len(wrong) and all(
+        math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12) for a, b in zip(got, wrong, strict=True)
+    )
+
+
+def check_adam_step(fn: Callable[..., tuple[float, float, float]]) -> bool:
+    """Check ``fn(w, g, m, v, t, lr, betas, eps) -> (w_t, m_t, v_t)``: one Adam step."""
+    checks = []
+    for args in ADAM_CASES:
+        hint = ("compute m_t and v_t, correct both by 1 - beta^t, then "
+                "w - lr * mhat / (sqrt(vhat) + eps); return (w_t, m_t, v_t).")
+        try:
+            got = fn(*args)
+        except Exception:
+            got = None
+        for text, wrong in _mistakes(*args).items():
+            if _same(got, wrong):
+                hint = text
+                break
+        checks.append(Check(args, solution_adam_step(*args), hint))
+    return report("one Adam step", fn, checks)
