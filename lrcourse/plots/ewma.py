@@ -116,10 +116,11 @@ def plot_tradeoff(
     ax.axvline(raw_roughness, color=RAW_COLOR, ls="--", lw=1,
                label=f"raw series ({raw_roughness:.2f} °C/day²)")
     ax.set_xscale("log")
+    ax.set_xlim(right=2.0 * raw_roughness)
     ax.set_title("Smoother costs lag: the trade-off of β")
     ax.set_xlabel("roughness: mean |second difference| (°C/day²)")
     ax.set_ylabel("best-match lag (days)")
-    ax.legend(fontsize="small", loc="upper right")
+    ax.legend(fontsize="small", loc="center right")
     return ax
 
 
@@ -156,7 +157,7 @@ def plot_bias_correction(
     ax = new_axes(ax)
     t = np.arange(1, days + 1)
     curves = [
-        ("value", False, "start S₁ = Y₁ (the source's)", "#8c564b", "-"),
+        ("value", False, "start S₁ = Y₁ (the article's)", "#8c564b", "-"),
         ("zero", False, "start S₀ = 0, uncorrected", "0.4", "--"),
         ("zero", True, "start S₀ = 0, divided by 1 − βᵗ", "#d62728", "-"),
     ]
