@@ -232,6 +232,10 @@ class VariantRun:
     time (evaluations are not timed). Entry 0 is the start. ``batch_loss[j]`` is
     the loss on the batch update ``j + 1`` used, measured before that update.
 
+    The time is the process's CPU time (``time.process_time``), so other programs
+    running at the same moment barely change it; it still differs from machine
+    to machine and from run to run.
+
     Attributes:
         name: ``"BGD"``, ``"SGD"`` or ``"mini-batch"``.
         batch_size: B (at most N).
@@ -281,6 +285,23 @@ class VariantRun:
         if not inside:
             raise ValueError(f"budget must be at least {values[0]!r}, got {budget!r}")
         return self.loss[inside[-1]]
+
+    def first_below(self, target: float) -> int | None:
+        """Index of the first record whose training loss is at most ``target``, or None.
+
+        ``run.iterations[k]`` and ``run.samples[k]`` then say what reaching
+        ``target`` cost (to the resolution of ``eval_every``).
+
+        Example:
+            >>> X, y = digits_problem()
+            >>> run = train_variant(X, y, batch_size=len(X), lr=0.1, epochs=3)
+            >>> run.first_below(2.2), run.first_below(0.1)
+            (1, None)
+        """
+        if isinstance(target, bool) or not isinstance(target, numbers.Real):
+            raise ValueError(f"target must be a number, got {target!r}")
+        below = [k for k, value in enumerate(self.loss) if value <= target]
+        return below[0] if below else None
 
     def rises(self) -> int:
         """How many recorded steps *raised* the full training loss: a count of the noise."""
@@ -358,11 +379,11 @@ def train_variant(
             if updates == max_updates:
                 break
             run.batch_loss.append(softmax_loss(W, b, X[batch], y[batch]))
-            start = time.perf_counter()
+            start = time.process_time()
             dW, db = softmax_grad(W, b, X[batch], y[batch])
             W -= lr * dW
             b -= lr * db
-            clock += time.perf_counter() - start
+            clock += time.process_time() - start
             updates += 1
             seen += len(batch)
             if updates % eval_every == 0:

@@ -215,6 +215,16 @@ def test_loss_at_reads_the_last_record_within_the_budget(data):
         run.loss_at("samples", -1)
 
 
+def test_first_below_finds_the_first_record_under_the_target(data):
+    X, y = data
+    run = v.train_variant(X, y, len(X), 0.1, epochs=20)
+    k = run.first_below(1.0)
+    assert run.loss[k] <= 1.0 < run.loss[k - 1]
+    assert run.first_below(10.0) == 0 and run.first_below(0.0) is None
+    with pytest.raises(ValueError, match="^target must"):
+        run.first_below("low")
+
+
 def test_format_runs_lists_every_run(data):
     X, y = data
     runs = [v.train_variant(X, y, b, 0.1, epochs=1) for b in (1438, 32)]

@@ -23,8 +23,10 @@ VARIANT_COLORS = {"BGD": "#1f77b4", "mini-batch": "#2ca02c", "SGD": "#d62728"}
 _AXES = {
     "iterations": "updates (iterations)",
     "samples": "training samples seen",
-    "seconds": "update time (s, this machine)",
+    "seconds": "CPU time of the updates (s, this machine)",
 }
+
+_PER = {"iterations": "update", "samples": "sample seen", "seconds": "second of updates"}
 
 
 def variant_color(run: VariantRun) -> str:
@@ -64,7 +66,7 @@ def plot_runs(
         ax.set_xscale("log")
     ax.set_xlabel(_AXES[x])
     ax.set_ylabel("training loss (cross-entropy)")
-    ax.set_title(title or f"Training loss against {_AXES[x].split(' (')[0]}")
+    ax.set_title(title or f"Training loss per {_PER[x]}")
     ax.legend(fontsize="small")
     return ax
 
