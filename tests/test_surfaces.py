@@ -336,3 +336,26 @@ def test_adagrad_checker_accepts_the_solution_and_rejects_mistakes(capsys):
         assert "❌" in capsys.readouterr().out
     assert ex.check_adagrad_rates(lambda grads, lr, eps: ...) is False
     assert "not done yet" in capsys.readouterr().out
+
+
+def test_momentum_steadies_the_steps_but_not_the_spread_under_noise():
+    # The lesson's noise experiment: gradient w + xi on w^2/2, SGD vs EMA momentum, lr 0.1.
+    from lrcourse.optim import SGD, EMAMomentum
+
+    noise = torch.randn(2000, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
+    stats = {}
+    for label, make in [("SGD", lambda ps: SGD(ps, lr=0.1)),
+                        ("EMA", lambda ps: EMAMomentum(ps, lr=0.1, beta=0.9))]:
+        w = torch.ones(1, dtype=torch.float64)
+        optimizer, ws = make([w]), [1.0]
+        for k in range(2000):
+            w.grad = w + noise[k:k + 1]
+            optimizer.step()
+            ws.append(float(w))
+        tail = torch.tensor(ws[500:])
+        stats[label] = (float(tail.diff().abs().mean()), float(tail.std(correction=0)))
+    # Hand: SGD's stationary variance is lr^2 / (1 - (1 - lr)^2) = lr / (2 - lr).
+    assert math.sqrt(0.1 / 1.9) == pytest.approx(0.2294, abs=1e-4)
+    assert stats["SGD"][1] == pytest.approx(0.2294, rel=0.05)
+    assert stats["SGD"][0] > 3.5 * stats["EMA"][0]  # steps four times shorter
+    assert stats["EMA"][1] == pytest.approx(stats["SGD"][1], rel=0.05)  # same spread
