@@ -359,3 +359,10 @@ def test_momentum_steadies_the_steps_but_not_the_spread_under_noise():
     assert stats["SGD"][1] == pytest.approx(0.2294, rel=0.05)
     assert stats["SGD"][0] > 3.5 * stats["EMA"][0]  # steps four times shorter
     assert stats["EMA"][1] == pytest.approx(stats["SGD"][1], rel=0.05)  # same spread
+
+
+def test_optimizer_race_starts_every_surface_at_the_lesson_start():
+    for name, (x0, y0) in S.STARTS.items():
+        panel = swidgets.optimizer_race(surface=name, optimizer="Adam", steps=10)
+        assert (panel.controls["x0"].value, panel.controls["y0"].value) == (x0, y0)
+        assert panel.controls["lr"].value == pytest.approx(S.RATES[name]["Adam"])
