@@ -1,0 +1,326 @@
+"""The experiments of the learning-rate decay lesson, small enough to read in one sitting.
+
+The course's toy problem (COURSE.md, section F) trains one weight ``w`` on the loss::
+
+    loss(w) = (w * x - y) ** 2 / 2        with x = 1, y = 0, starting from w = 1
+
+with ``torch.optim.SGD(lr=0.1, momentum=0.9)`` for 200 epochs of 10 iterations, and
+steps a scheduler once per epoch. :func:`toy_run` does exactly that with a *fresh*
+weight, optimizer and scheduler every time it is called. With ``noise > 0`` each
+iteration sees a noisy target ``y_k = noise * N(0, 1)`` instead of 0, like a
+mini-batch gradient: the best weight is still 0, but a constant rate keeps ``w``
+jittering around it, which is why rates are decayed late in training.
+
+:func:`toy_train` trains a weight, optimizer and scheduler that the caller owns, and
+:func:`rates_by_stepping` is the *wrong* way to draw a scheduler's curve (it steps the
+scheduler it is given and so uses it up); the lesson shows the bug with both.
+
+:func:`saddle_descent` runs gradient descent on ``f(x, y) = x^2/2 - y^2/2 + y^4/4``,
+whose origin is a saddle point, to show that a rate decayed too far can leave a
+model stuck there; :func:`adagrad_effective_rates` reads the rate ``torch.optim.Adagrad``
+uses at each step, to compare with inverse-time decay.
+
+This module never imports matplotlib.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+
+__all__ = [
+    "TOY_EPOCHS",
+    "TOY_ITERATIONS",
+    "TOY_LR",
+    "TOY_MOMENTUM",
+    "ToyRun",
+    "toy_train",
+    "toy_run",
+    "rates_by_stepping",
+    "SaddleRun",
+    "saddle_descent",
+    "adagrad_effective_rates",
+]
+
+#: The toy setup of the lesson: 200 epochs of 10 iterations, SGD(lr=0.1, momentum=0.9).
+TOY_EPOCHS = 200
+TOY_ITERATIONS = 10
+TOY_LR = 0.1
+TOY_MOMENTUM = 0.9
+
+
+def _check_count(name: str, value: Any, minimum: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def _check_finite(name: str, value: Any, minimum: float | None = None) -> float:
+    ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
+    if not ok or (minimum is not None and value < minimum):
+        allowed = "a finite number" + (f" >= {minimum:g}" if minimum is not None else "")
+        raise ValueError(f"{name} must be {allowed}, got {value!r}")
+    return float(value)
+
+
+# ----------------------------------------------------------------------------------
+# The toy problem
+# ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ToyRun:
+    """What one run of the toy problem saw.
+
+    Attributes:
+        lr: the rate each epoch used (read from the optimizer before the epoch), one
+            entry per epoch.
+        w: the weight before every iteration, plus the final weight (epochs *
+            iterations + 1 entries).
+        loss: the clean loss ``(w * x) ** 2 / 2`` (target 0, no noise) before every
+            iteration: how far the weight is from the best one.
+    """
+
+    lr: list[float]
+    w: list[float]
+    loss: list[float]
+
+    @property
+    def final_w(self) -> float:
+        """The weight after the last iteration."""
+        return self.w[-1]
+
+
+def toy_train(
+    w: torch.Tensor,
+    optimizer: torch.optim.Optimizer,
+    scheduler: Any | None = None,
+    epochs: int = TOY_EPOCHS,
+    iterations: int = TOY_ITERATIONS,
+    x: float = 1.0,
+    y: float = 0.0,
+    noise: float = 0.0,
+    seed: int = 0,
+) -> ToyRun:
+    """Train the weight ``w`` that ``optimizer`` holds on ``(w x - y_k)^2 / 2``.
+
+    Per epoch: record the optimizer's rate; ``iterations`` times zero_grad, loss,
+    backward, ``optimizer.step()``; then ``scheduler.step()`` (if given). The target
+    of iteration k is ``y_k = y + noise * N(0, 1)``, drawn from a generator seeded
+    with ``seed``.
+
+    Args:
+        w: a one-element tensor with ``requires_grad=True``, in ``optimizer``.
+        optimizer: any torch optimizer over ``w``.
+        scheduler: a scheduler of ``optimizer``, stepped once per epoch, or None.
+        epochs, iterations: the loop sizes (>= 1).
+        x, y: the input and the clean target.
+        noise: the standard deviation >= 0 of the target's noise.
+        seed: seed of the noise.
+
+    Example::
+
+        >>> w = torch.tensor([1.0], requires_grad=True)
+        >>> run = toy_train(w, torch.optim.SGD([w], lr=0.5), epochs=1, iterations=2)
+        >>> run.w
+        [1.0, 0.5, 0.25]
+    """
+    if not (isinstance(w, torch.Tensor) and w.numel() == 1 and w.requires_grad):
+        raise ValueError(f"w must be a one-element tensor with requires_grad=True, got {w!r}")
+    if not isinstance(optimizer, torch.optim.Optimizer):
+        raise ValueError(f"optimizer must be a torch.optim.Optimizer, got {optimizer!r}")
+    if scheduler is not None and getattr(scheduler, "optimizer", optimizer) is not optimizer:
+        raise ValueError("scheduler must schedule the optimizer given, got another one")
+    epochs = _check_count("epochs", epochs)
+    iterations = _check_count("iterations", iterations)
+    x = _check_finite("x", x)
+    y = _check_finite("y", y)
+    noise = _check_finite("noise", noise, minimum=0.0)
+    generator = torch.Generator().manual_seed(_check_count("seed", seed, minimum=0))
+    targets = y + noise * torch.randn(epochs * iterations, generator=generator, dtype=w.dtype)
+
+    rates, weights, losses = [], [], []
+    k = 0
+    for _ in range(epochs):
+        rates.append(float(optimizer.param_groups[0]["lr"]))
+        for _ in range(iterations):
+            w_now = float(w.detach())
+            weights.append(w_now)
+            losses.append((w_now * x) ** 2 / 2)
+            optimizer.zero_grad()
+            loss = ((w * x - targets[k]) ** 2 / 2).sum()
+            loss.backward()
+            optimizer.step()
+            k += 1
+        if scheduler is not None:
+            scheduler.step()
+    weights.append(float(w.detach()))
+    return ToyRun(lr=rates, w=weights, loss=losses)
+
+
+def toy_run(
+    make_scheduler: Callable[[torch.optim.Optimizer], Any] | None = None,
+    epochs: int = TOY_EPOCHS,
+    iterations: int = TOY_ITERATIONS,
+    lr: float = TOY_LR,
+    momentum: float = TOY_MOMENTUM,
+    w0: float = 1.0,
+    noise: float = 0.0,
+    seed: int = 0,
+) -> ToyRun:
+    """The lesson's toy setup with a fresh weight, optimizer and scheduler.
+
+    Builds ``w = w0``, ``SGD([w], lr, momentum)`` and ``make_scheduler(optimizer)``
+    (or no scheduler) and calls :func:`toy_train` with x = 1, y = 0. Because all three
+    are new on every call, calling it twice gives the same run twice.
+
+    Example::
+
+        >>> from torch.optim.lr_scheduler import StepLR
+        >>> run = toy_run(lambda opt: StepLR(opt, step_size=50, gamma=0.5))
+        >>> run.lr[0], run.lr[50], run.lr[199]
+        (0.1, 0.05, 0.0125)
+    """
+    lr = _check_finite("lr", lr, minimum=0.0)
+    momentum = _check_finite("momentum", momentum, minimum=0.0)
+    w0 = _check_finite("w0", w0)
+    w = torch.tensor([w0], dtype=torch.float64, requires_grad=True)
+    optimizer = torch.optim.SGD([w], lr=lr, momentum=momentum)
+    scheduler = make_scheduler(optimizer) if make_scheduler is not None else None
+    return toy_train(w, optimizer, scheduler, epochs, iterations, noise=noise, seed=seed)
+
+
+def rates_by_stepping(
+    optimizer: torch.optim.Optimizer, scheduler: Any, epochs: int
+) -> list[float]:
+    """THE PITFALL: list a scheduler's rates by stepping the scheduler you will train with.
+
+    Reads ``optimizer.param_groups[0]["lr"]`` and calls ``optimizer.step()`` (no
+    gradients, so no weight moves) and ``scheduler.step()``, ``epochs`` times. The
+    curve is right, but afterwards the scheduler sits at its last epoch and the
+    optimizer at its last rate: training with them runs at the final rate. Use
+    ``lrcourse.schedules.schedule_values`` or ``torch_schedule_values`` instead,
+    which never touch your objects.
+
+    Example::
+
+        >>> w = torch.zeros(1, requires_grad=True)
+        >>> opt = torch.optim.SGD([w], lr=0.1)
+        >>> sched = torch.optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.5)
+        >>> rates_by_stepping(opt, sched, 3), opt.param_groups[0]["lr"]
+        ([0.1, 0.05, 0.025], 0.0125)
+    """
+    if not isinstance(optimizer, torch.optim.Optimizer):
+        raise ValueError(f"optimizer must be a torch.optim.Optimizer, got {optimizer!r}")
+    epochs = _check_count("epochs", epochs)
+    rates = []
+    for _ in range(epochs):
+        rates.append(float(optimizer.param_groups[0]["lr"]))
+        optimizer.step()
+        scheduler.step()
+    return rates
+
+
+# ----------------------------------------------------------------------------------
+# A saddle point
+# ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SaddleRun:
+    """Gradient descent on f(x, y) = x^2/2 - y^2/2 + y^4/4.
+
+    Attributes:
+        x, y: the iterates, the start first.
+        escaped_at: the first step after which |y| >= ``threshold`` (the point has
+            left the saddle's neighbourhood towards a minimum at y = +-1), or None.
+    """
+
+    x: list[float]
+    y: list[float]
+    escaped_at: int | None
+
+
+def saddle_descent(
+    lrs: Sequence[float],
+    start: tuple[float, float] = (1.0, 1e-3),
+    threshold: float = 0.5,
+) -> SaddleRun:
+    """Run ``len(lrs)`` steps of gradient descent, step k at rate ``lrs[k]``.
+
+        f(x, y) = x^2 / 2 - y^2 / 2 + y^4 / 4
+        x <- x - lr_k * x                  (x falls towards 0)
+        y <- y + lr_k * (y - y^3)          (y grows away from the saddle at 0)
+
+    The origin is a saddle (flat gradient, downhill along y); the minima are at
+    (0, +-1). Near the saddle |y| grows by a factor (1 + lr_k) per step, so after n
+    steps |y_n| <= |y_0| * exp(lr_0 + ... + lr_{n-1}): if the rates add up to less
+    than ln(threshold / |y_0|), the point never escapes, however long it runs.
+
+    Args:
+        lrs: the rate of each step (each finite and >= 0).
+        start: (x_0, y_0).
+        threshold: |y| that counts as escaped, > 0.
+
+    Example::
+
+        >>> saddle_descent([0.5] * 20).escaped_at
+        16
+    """
+    lrs = [_check_finite(f"lrs[{k}]", v, minimum=0.0) for k, v in enumerate(lrs)]
+    if not (isinstance(start, Sequence) and len(start) == 2):
+        raise ValueError(f"start must be a pair (x0, y0), got {start!r}")
+    x = _check_finite("start[0]", start[0])
+    y = _check_finite("start[1]", start[1])
+    threshold = _check_finite("threshold", threshold)
+    if threshold <= 0:
+        raise ValueError(f"threshold must be a finite number > 0, got {threshold!r}")
+    xs, ys, escaped = [x], [y], None
+    for k, lr in enumerate(lrs):
+        x, y = x - lr * x, y + lr * (y - y**3)
+        xs.append(x)
+        ys.append(y)
+        if escaped is None and abs(y) >= threshold:
+            escaped = k + 1
+    return SaddleRun(x=xs, y=ys, escaped_at=escaped)
+
+
+# ----------------------------------------------------------------------------------
+# Adagrad's lr_decay
+# ----------------------------------------------------------------------------------
+
+
+def adagrad_effective_rates(lr: float, lr_decay: float, steps: int) -> list[float]:
+    """The rate ``torch.optim.Adagrad(lr=lr, lr_decay=lr_decay)`` uses at steps 1..steps.
+
+    Adagrad divides the rate by sqrt(sum of squared gradients). With the gradient 1 at
+    every step (the loss w itself) that sum after k steps is k, so the k-th update is
+    ``-clr_k / (sqrt(k) + eps)`` and ``clr_k = -update * (sqrt(k) + eps)``. This reads
+    clr_k back from a real torch Adagrad (float64, eps = 1e-10), so the lesson can
+    compare it with ``inverse_time_lr(k - 1, lr, lr_decay)``.
+
+    Example::
+
+        >>> [round(r, 6) for r in adagrad_effective_rates(0.1, 0.5, 3)]
+        [0.1, 0.066667, 0.05]
+    """
+    lr = _check_finite("lr", lr, minimum=0.0)
+    lr_decay = _check_finite("lr_decay", lr_decay, minimum=0.0)
+    steps = _check_count("steps", steps)
+    eps = 1e-10
+    w = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+    optimizer = torch.optim.Adagrad([w], lr=lr, lr_decay=lr_decay, eps=eps)
+    rates = []
+    for k in range(1, steps + 1):
+        before = float(w.detach())
+        optimizer.zero_grad()
+        w.sum().backward()
+        optimizer.step()
+        update = float(w.detach()) - before
+        rates.append(-update * (math.sqrt(k) + eps))
+    return rates
