@@ -10,5 +10,11 @@ from lrcourse.widgets._base import Panel
 __all__ = ["Panel"]
 
 # One import line per lesson topic below; keep them sorted.
+from lrcourse.widgets.clr import clr_explorer, clr_figure  # noqa: F401
 from lrcourse.widgets.descent import descent_explorer, first_step_widget  # noqa: F401
+from lrcourse.widgets.ewma import beta_explorer  # noqa: F401
+from lrcourse.widgets.optim import first_steps_explorer  # noqa: F401
+from lrcourse.widgets.schedules import schedule_designer  # noqa: F401
+from lrcourse.widgets.surfaces import optimizer_race  # noqa: F401
 from lrcourse.widgets.sweep import sweep_explorer  # noqa: F401
+from lrcourse.widgets.variants import batch_size_explorer  # noqa: F401
