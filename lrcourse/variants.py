@@ -119,11 +119,22 @@ def digits_problem(seed: int = 0, split: str = "train") -> tuple[np.ndarray, np.
     return x.numpy().astype(np.float64), y.numpy().astype(np.int64)
 
 
-def _probabilities(W: np.ndarray, b: np.ndarray, X: np.ndarray) -> np.ndarray:
+def _log_softmax(W: np.ndarray, b: np.ndarray, X: np.ndarray) -> np.ndarray:
     z = X @ W + b
     z = z - z.max(axis=1, keepdims=True)  # the softmax does not change; exp cannot overflow
-    p = np.exp(z)
-    return p / p.sum(axis=1, keepdims=True)
+    return z - np.log(np.exp(z).sum(axis=1, keepdims=True))  # never log(0)
+
+
+def _loss_and_grad(
+    W: np.ndarray, b: np.ndarray, X: np.ndarray, y: np.ndarray
+) -> tuple[float, np.ndarray, np.ndarray]:
+    """Loss and gradient from one forward pass, without argument checks (the inner step)."""
+    log_p = _log_softmax(W, b, X)
+    rows = np.arange(len(y))
+    loss = -log_p[rows, y].mean()
+    p = np.exp(log_p)  # P
+    p[rows, y] -= 1.0  # P - Y
+    return float(loss), X.T @ p / len(y), p.mean(axis=0)
 
 
 def softmax_loss(W: np.ndarray, b: np.ndarray, X: np.ndarray, y: np.ndarray) -> float:
@@ -138,10 +149,7 @@ def softmax_loss(W: np.ndarray, b: np.ndarray, X: np.ndarray, y: np.ndarray) -> 
         2.302585
     """
     X, y = _check_data(X, y)
-    z = X @ W + b
-    z = z - z.max(axis=1, keepdims=True)
-    log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))  # log-softmax, never log(0)
-    return float(-np.mean(log_p[np.arange(len(y)), y]))
+    return float(-_log_softmax(W, b, X)[np.arange(len(y)), y].mean())
 
 
 def softmax_grad(
@@ -154,9 +162,7 @@ def softmax_grad(
     averaged over the B rows of the batch.
     """
     X, y = _check_data(X, y)
-    p = _probabilities(W, b, X)
-    p[np.arange(len(y)), y] -= 1.0  # P - Y
-    return X.T @ p / len(y), p.mean(axis=0)
+    return _loss_and_grad(W, b, X, y)[1:]
 
 
 def accuracy(W: np.ndarray, b: np.ndarray, X: np.ndarray, y: np.ndarray) -> float:
@@ -365,12 +371,13 @@ def train_variant(
                      iterations_per_epoch(n, batch_size))  # fmt: skip
     rng = np.random.default_rng(seed)
     updates, seen, clock = 0, 0, 0.0
+    all_rows = np.arange(n)
 
     def record() -> None:
         run.iterations.append(updates)
         run.samples.append(seen)
         run.seconds.append(clock)
-        run.loss.append(softmax_loss(W, b, X, y))
+        run.loss.append(float(-_log_softmax(W, b, X)[all_rows, y].mean()))
 
     record()
     for _ in range(epochs):
@@ -378,12 +385,13 @@ def train_variant(
         for batch in batch_indices(order, batch_size):
             if updates == max_updates:
                 break
-            run.batch_loss.append(softmax_loss(W, b, X[batch], y[batch]))
+            x_batch, y_batch = X[batch], y[batch]
             start = time.process_time()
-            dW, db = softmax_grad(W, b, X[batch], y[batch])
+            loss, dW, db = _loss_and_grad(W, b, x_batch, y_batch)
             W -= lr * dW
             b -= lr * db
             clock += time.process_time() - start
+            run.batch_loss.append(loss)
             updates += 1
             seen += len(batch)
             if updates % eval_every == 0:
