@@ -89,3 +89,32 @@ def test_network_figure_without_values_shows_only_weights():
 def test_training_plot_rejects_too_short_histories():
     with pytest.raises(ValueError, match="^errors must"):
         bpp.plot_training_error([0.3])
+
+
+def test_training_figure_reports_the_published_run():
+    from matplotlib.figure import Figure
+
+    from lrcourse.widgets import backprop as bpw
+
+    before = plt.get_fignums()
+    fig, text = bpw.training_figure(0.5, 10_000)
+    assert isinstance(fig, Figure) and plt.get_fignums() == before  # not pyplot
+    assert text == "lr = 0.5, biases fixed: E_total 0.298371 → 3.51019e-05 after 10,000 updates"
+    ax = fig.axes[0]
+    assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel() and ax.get_legend()
+    trained = bpw.training_figure(0.5, 200, update_biases=True)[1]
+    assert "biases trained" in trained
+    assert float(trained.split("→ ")[1].split()[0]) == pytest.approx(
+        bp.train(200, update_biases=True)[-1], rel=1e-5)
+
+
+def test_training_explorer_redraws_when_a_control_moves():
+    from lrcourse.widgets import backprop as bpw
+
+    panel = bpw.training_explorer(lr=0.5, steps=100)
+    assert "after 100 updates" in panel.message.value and "biases fixed" in panel.message.value
+    panel.controls["update_biases"].value = True
+    assert "biases trained" in panel.message.value
+    panel.controls["steps"].value = 300
+    assert "after 300 updates" in panel.message.value
+    assert len(panel.output.outputs) == 1 and repr(panel).startswith("<lrcourse widget:")
