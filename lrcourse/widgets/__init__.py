@@ -10,6 +10,7 @@ from lrcourse.widgets._base import Panel
 __all__ = ["Panel"]
 
 # One import line per lesson topic below; keep them sorted.
+from lrcourse.widgets.backprop import training_explorer  # noqa: F401
 from lrcourse.widgets.clr import clr_explorer, clr_figure  # noqa: F401
 from lrcourse.widgets.descent import descent_explorer, first_step_widget  # noqa: F401
 from lrcourse.widgets.ewma import beta_explorer  # noqa: F401
