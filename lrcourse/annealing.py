@@ -1,6 +1,6 @@
 """The experiments of the learning-rate decay lesson, small enough to read in one sitting.
 
-The course's toy problem (COURSE.md, section F) trains one weight ``w`` on the loss::
+The course's toy problem of learning-rate decay trains one weight ``w`` on the loss::
 
     loss(w) = (w * x - y) ** 2 / 2        with x = 1, y = 0, starting from w = 1
 

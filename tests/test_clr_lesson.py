@@ -20,7 +20,7 @@ matplotlib.use("Agg")
 
 
 def test_course_plot_numbers_by_hand():
-    # COURSE.md H: min 1e-4, max 1e-3, step 100 -> full cycle 200 iterations.
+    # The syllabus example: min 1e-4, max 1e-3, step 100 -> full cycle 200 iterations.
     values = [solution_triangular_lr(t, 1e-4, 1e-3, 100) for t in (0, 50, 100, 150, 200)]
     assert values == pytest.approx([1e-4, 5.5e-4, 1e-3, 5.5e-4, 1e-4], rel=1e-12)
 

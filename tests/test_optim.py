@@ -209,7 +209,7 @@ def test_maximize_matches_torch(name):
 
 
 # ----------------------------------------------------------------------------------
-# The course's numbers (COURSE.md B and E): loss w^2 / 2 from w = 1, float32
+# The course's numbers (gradient descent and optimizer lessons): loss w^2 / 2 from w = 1, float32
 # ----------------------------------------------------------------------------------
 
 # (our optimizer, hyper-parameters, published [(g_1, w_1), (g_2, w_2)])
@@ -255,7 +255,7 @@ def test_two_steps_match_hand_arithmetic():
 
 
 def test_plain_sgd_one_liner_gives_0_9():
-    """COURSE.md B: SGD(lr=0.1) on w^2/2 from w = 1: w = 1 - 0.1 * 1."""
+    """The one-liner of the gradient-descent lesson: SGD(lr=0.1) on w^2/2 from w = 1: w = 1 - 0.1 * 1."""
     [(g, w)] = two_step_trace(lambda p: optim.SGD(p, lr=0.1), steps=1)
     assert g == 1.0
     assert w == pytest.approx(0.9, abs=1e-7)

@@ -1,6 +1,6 @@
 """Tests of the optimizer lesson: lrcourse.optim_steps, its figures, widget and exercise.
 
-References: the course's published torch.optim values (COURSE.md, section E), hand
+References: the course's published torch.optim values (the optimizer lesson), hand
 arithmetic written out digit by digit, torch.optim itself, and closed forms.
 """
 
@@ -24,7 +24,7 @@ from lrcourse.exercises import optim as ex  # noqa: E402
 from lrcourse.plots import optim as oplots  # noqa: E402
 from lrcourse.widgets import optim as owidgets  # noqa: E402
 
-# COURSE.md section E, torch.optim in float32: (g_t, w_t) for t = 1, 2.
+# The optimizer lesson's reference values, torch.optim in float32: (g_t, w_t) for t = 1, 2.
 PUBLISHED = {
     "sgd_momentum": [(1.0, 0.99), (0.99, 0.9711)],
     "adagrad": [(1.0, 0.99), (0.99, 0.98296458)],

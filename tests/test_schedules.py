@@ -196,7 +196,7 @@ def test_inverse_time_lr_hand_values():
 
 
 # ----------------------------------------------------------------------------------
-# The course's numbers (COURSE.md F, G, H)
+# The course's numbers (decay, warmup and cyclical lessons)
 # ----------------------------------------------------------------------------------
 
 
