@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +37,31 @@ def _close(got: Any, expected: Any, rel: float, abs_: float) -> bool:
     except (TypeError, ValueError):
         return False
     return math.isclose(got, float(expected), rel_tol=rel, abs_tol=abs_)
+
+
+def diagnose(
+    call: Callable[[], Any],
+    mistakes: Mapping[str, Any] | Iterable[tuple[str, Any]],
+    default: str = "",
+    rel: float = 1e-9,
+    abs_: float = 1e-12,
+) -> str:
+    """The hint of the first known mistake the learner's answer reproduces, else ``default``.
+
+    ``call()`` runs the learner's function on one input; ``mistakes`` maps a hint
+    to the value a typical slip would produce on that input (a number, or a
+    sequence of numbers compared element by element). An answer that raises, or
+    matches no mistake, gets ``default``.
+
+    >>> diagnose(lambda: 0.5, {"forgot the 1/2": 1.0, "dropped the sign": 0.5}, "check the formula")
+    'dropped the sign'
+    """
+    try:
+        got = call()
+    except Exception:  # a learner's bug: report() says so, the hint stays general
+        return default
+    pairs = mistakes.items() if isinstance(mistakes, Mapping) else mistakes
+    return next((hint for hint, wrong in pairs if _close(got, wrong, rel, abs_)), default)
 
 
 def report(

@@ -16,7 +16,7 @@ import random
 from collections.abc import Callable
 
 from lrcourse.backprop import Forward, TinyNetwork, backward, forward
-from lrcourse.exercises._base import Check, report
+from lrcourse.exercises._base import Check, diagnose, report
 
 __all__ = ["check_dE_dw7", "check_dE_dw2", "solution_dE_dw7", "solution_dE_dw2"]
 
@@ -61,18 +61,6 @@ def _cases(n_random: int = 3, seed: int = 7) -> dict[str, tuple[Forward, TinyNet
     return cases
 
 
-def _diagnose(answer: Callable[[], object], mistakes: dict[str, float]) -> str:
-    """A hint naming the mistake whose value the learner's answer matches, if any."""
-    try:
-        got = float(answer())  # type: ignore[arg-type]
-    except Exception:
-        return ""
-    for hint, wrong in mistakes.items():
-        if abs(got - wrong) <= 1e-9 * max(1.0, abs(wrong)):
-            return hint
-    return ""
-
-
 def check_dE_dw7(fn: Callable[[Forward], float]) -> bool:
     """Check ``fn(fwd) -> dE/dw7`` on the worked network and three random ones."""
     cases = _cases()
@@ -92,7 +80,7 @@ def check_dE_dw7(fn: Callable[[Forward], float]) -> bool:
             "w7 feeds o2, not o1: use out_o2 and target_o2.": grads.delta_o1 * f.out_h1,
             "you stopped at delta_o2; multiply by dnet_o2/dw7 = out_h1.": delta_o2,
         }
-        hint = _diagnose(lambda f=f: fn(f), mistakes) or (
+        hint = diagnose(lambda f=f: fn(f), mistakes, abs_=1e-9) or (
             "dE/dw7 = (out_o2 - target_o2) * out_o2 * (1 - out_o2) * out_h1: three factors."
         )
         checks.append(Check((label,), grads.dE_dw7, hint))
@@ -121,7 +109,7 @@ def check_dE_dw2(fn: Callable[[Forward, TinyNetwork], float]) -> bool:
             "w2 feeds h1, not h2: use w5, w7 and out_h1.": grads.delta_h2 * f.i2,
             "the sign: dE/dout_ok = out_ok - target_ok.": -grads.dE_dw2,
         }
-        hint = _diagnose(lambda f=f, net=net: fn(f, net), mistakes) or (
+        hint = diagnose(lambda f=f, net=net: fn(f, net), mistakes, abs_=1e-9) or (
             "dE/dw2 = (delta_o1 * w5 + delta_o2 * w7) * out_h1 * (1 - out_h1) * i2, "
             "with delta_ok = (out_ok - target_ok) * out_ok * (1 - out_ok)."
         )

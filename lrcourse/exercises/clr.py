@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from lrcourse.exercises._base import Check, report
+from lrcourse.exercises._base import Check, diagnose, report
 from lrcourse.schedules import cyclical_lr
 
 __all__ = ["check_triangular_lr", "solution_triangular_lr"]
@@ -43,10 +43,8 @@ def _hint(fn: Callable, t: int, base: float, top: float, size: int) -> str:
         "cycle must be rounded down with floor, not used as a fraction.":
             base + (top - base) * max(0.0, 1 - abs(t / size - 2 * (1 + t / (2 * size)) + 1)),
     }
-    for hint, wrong in mistakes.items():
-        if math.isclose(got, wrong, rel_tol=1e-9, abs_tol=1e-15):
-            return hint
-    return "at t = 0 the rate is base_lr, at t = step_size max_lr, at t = 2 step_size base_lr."
+    return diagnose(lambda: got, mistakes, "at t = 0 the rate is base_lr, at t = step_size "
+                    "max_lr, at t = 2 step_size base_lr.", abs_=1e-15)
 
 
 def check_triangular_lr(fn: Callable[[int, float, float, int], float]) -> bool:

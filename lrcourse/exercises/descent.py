@@ -13,11 +13,9 @@ few inputs and, when an answer matches a typical mistake, names it.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
-from typing import Any
 
-from lrcourse.exercises._base import Check, report
+from lrcourse.exercises._base import Check, diagnose, report
 
 __all__ = [
     "check_gd_step",
@@ -59,33 +57,6 @@ def solution_iterate(x0: float, lr: float, n: int) -> list[float]:
 # ----------------------------------------------------------------------------------
 
 
-def _matches(got: Any, wrong: Any) -> bool:
-    if isinstance(wrong, list):
-        try:
-            got = list(got)
-        except TypeError:
-            return False
-        return len(got) == len(wrong) and all(
-            _matches(g, w) for g, w in zip(got, wrong, strict=True)
-        )
-    try:
-        return math.isclose(float(got), float(wrong), rel_tol=1e-9, abs_tol=1e-12)
-    except (TypeError, ValueError):
-        return False
-
-
-def _diagnose(call: Callable[[], Any], mistakes: dict[str, Any], default: str) -> str:
-    """The hint of the first mistake the learner's answer reproduces, else ``default``."""
-    try:
-        got = call()
-    except Exception:
-        return default
-    for hint, wrong in mistakes.items():
-        if _matches(got, wrong):
-            return hint
-    return default
-
-
 def check_sgd_step(fn: Callable[[float, float], float]) -> bool:
     """Check ``fn(w, lr)``: one SGD step on the loss w^2/2 (the course's first example)."""
     cases = [(1.0, 0.1), (1.0, 0.5), (-2.0, 0.1), (3.0, 1.5)]
@@ -97,8 +68,8 @@ def check_sgd_step(fn: Callable[[float, float], float]) -> bool:
             "the gradient of w²/2 is w, not 2w: the 1/2 cancels the 2.": w - lr * 2 * w,
             "return the new weight, not the size of the step.": lr * w,
         }
-        hint = _diagnose(lambda w=w, lr=lr: fn(w, lr), mistakes,
-                         "the loss w²/2 has gradient w; the new weight is w - lr * w.")
+        hint = diagnose(lambda w=w, lr=lr: fn(w, lr), mistakes,
+                        "the loss w²/2 has gradient w; the new weight is w - lr * w.")
         checks.append(Check((w, lr), solution_sgd_step(w, lr), hint))
     return report("one SGD step on w²/2", fn, checks)
 
@@ -115,8 +86,8 @@ def check_gd_step(fn: Callable[[float, float], float]) -> bool:
             "subtract lr times the gradient 8x, not lr times the loss 4x².": x - lr * 4 * x * x,
             "return the new x, not the step lr * 8x.": lr * 8 * x,
         }
-        hint = _diagnose(lambda x=x, lr=lr: fn(x, lr), mistakes,
-                         "the gradient of 4x² is 8x; the new x is x - lr * 8 * x.")
+        hint = diagnose(lambda x=x, lr=lr: fn(x, lr), mistakes,
+                        "the gradient of 4x² is 8x; the new x is x - lr * 8 * x.")
         checks.append(Check((x, lr), solution_gd_step(x, lr), hint))
     return report("one step on y = 4x²", fn, checks)
 
@@ -140,7 +111,7 @@ def check_iterate(fn: Callable[[float, float, int], list[float]]) -> bool:
                 x0 * (1 + 8 * lr) ** k for k in range(n + 1)
             ],
         }
-        hint = _diagnose(lambda x0=x0, lr=lr, n=n: fn(x0, lr, n), mistakes,
-                         "start from [x0] and append x - lr * 8 * x, n times.")
+        hint = diagnose(lambda x0=x0, lr=lr, n=n: fn(x0, lr, n), mistakes,
+                        "start from [x0] and append x - lr * 8 * x, n times.")
         checks.append(Check((x0, lr, n), right, hint))
     return report("n steps on y = 4x²", fn, checks)

@@ -14,12 +14,10 @@ are below.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from lrcourse.ewma import ewma
-from lrcourse.exercises._base import Check, report
+from lrcourse.exercises._base import Check, diagnose, report
 
 __all__ = [
     "check_bias_corrected",
@@ -54,33 +52,6 @@ def solution_bias_corrected(values: Sequence[float], beta: float) -> list[float]
 # ----------------------------------------------------------------------------------
 # Checkers
 # ----------------------------------------------------------------------------------
-
-
-def _matches(got: Any, wrong: Any) -> bool:
-    if isinstance(wrong, list):
-        try:
-            got = list(got)
-        except TypeError:
-            return False
-        return len(got) == len(wrong) and all(
-            _matches(g, w) for g, w in zip(got, wrong, strict=True)
-        )
-    try:
-        return math.isclose(float(got), float(wrong), rel_tol=1e-9, abs_tol=1e-12)
-    except (TypeError, ValueError):
-        return False
-
-
-def _diagnose(call: Callable[[], Any], mistakes: list[tuple[str, Any]], default: str) -> str:
-    """The hint of the first mistake the learner's answer reproduces, else ``default``."""
-    try:
-        got = call()
-    except Exception:
-        return default
-    for hint, wrong in mistakes:
-        if _matches(got, wrong):
-            return hint
-    return default
 
 
 def _swapped(values: Sequence[float], beta: float) -> list[float]:
@@ -118,8 +89,8 @@ def check_ewma(fn: Callable[[list[float], float], list[float]]) -> bool:
              [values[0]] + [beta * a + (1 - beta) * b
                             for a, b in zip(values, values[1:], strict=False)]),
         ]
-        hint = _diagnose(lambda v=values, b=beta: fn(list(v), b), mistakes,
-                         "start from [Y_1] and append β·(last average) + (1 − β)·Y_t.")
+        hint = diagnose(lambda v=values, b=beta: fn(list(v), b), mistakes,
+                        "start from [Y_1] and append β·(last average) + (1 − β)·Y_t.")
         checks.append(Check((list(values), beta), right, hint))
     return report("EWMA with S_1 = Y_1", fn, checks)
 
@@ -140,8 +111,8 @@ def check_bias_corrected(fn: Callable[[list[float], float], list[float]]) -> boo
             ("t counts from 1 for the first value: S_1 / (1 − β¹).",
              [s / (1 - beta ** (t + 1)) for t, s in enumerate(uncorrected, start=1)]),
         ]
-        hint = _diagnose(lambda v=values, b=beta: fn(list(v), b), mistakes,
-                         "run S_t = β·S_{t−1} + (1 − β)·Y_t from S_0 = 0 and report "
-                         "S_t / (1 − β^t), t = 1, 2, ...")
+        hint = diagnose(lambda v=values, b=beta: fn(list(v), b), mistakes,
+                        "run S_t = β·S_{t−1} + (1 − β)·Y_t from S_0 = 0 and report "
+                        "S_t / (1 − β^t), t = 1, 2, ...")
         checks.append(Check((list(values), beta), right, hint))
     return report("bias-corrected EWMA", fn, checks)

@@ -19,9 +19,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any
 
-from lrcourse.exercises._base import Check, report
+from lrcourse.exercises._base import Check, diagnose, report
 
 __all__ = ["ADAM_CASES", "check_adam_step", "solution_adam_step"]
 
@@ -75,29 +74,12 @@ def _mistakes(w, g, m, v, t, lr, betas, eps) -> dict[str, tuple[float, float, fl
     return out
 
 
-def _same(got: Any, wrong: tuple[float, ...]) -> bool:
-    try:
-        got = [float(x) for x in got]
-    except (TypeError, ValueError):
-        return False
-    return len(got) == len(wrong) and all(
-        math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12) for a, b in zip(got, wrong, strict=True)
-    )
-
-
 def check_adam_step(fn: Callable[..., tuple[float, float, float]]) -> bool:
     """Check ``fn(w, g, m, v, t, lr, betas, eps) -> (w_t, m_t, v_t)``: one Adam step."""
     checks = []
     for args in ADAM_CASES:
-        hint = ("compute m_t and v_t, correct both by 1 - beta^t, then "
-                "w - lr * mhat / (sqrt(vhat) + eps); return (w_t, m_t, v_t).")
-        try:
-            got = fn(*args)
-        except Exception:
-            got = None
-        for text, wrong in _mistakes(*args).items():
-            if _same(got, wrong):
-                hint = text
-                break
+        hint = diagnose(lambda a=args: fn(*a), _mistakes(*args),
+                        "compute m_t and v_t, correct both by 1 - beta^t, then "
+                        "w - lr * mhat / (sqrt(vhat) + eps); return (w_t, m_t, v_t).")
         checks.append(Check(args, solution_adam_step(*args), hint))
     return report("one Adam step", fn, checks)

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from lrcourse import schedules as S
-from lrcourse.exercises._base import Check, report
+from lrcourse.exercises._base import Check, diagnose, report
 
 __all__ = [
     "MYSTERY_EPOCHS",
@@ -68,21 +68,6 @@ def solution_linear_warmup(step: int, init_lr: float, warmup_steps: int) -> floa
 # ----------------------------------------------------------------------------------
 
 
-def _same(got: Any, wrong: float) -> bool:
-    try:
-        return math.isclose(float(got), wrong, rel_tol=1e-9, abs_tol=1e-15)
-    except (TypeError, ValueError):
-        return False
-
-
-def _hint(fn: Callable[..., Any], args: tuple, mistakes: dict[str, float], default: str) -> str:
-    try:
-        got = fn(*args)
-    except Exception:
-        return default
-    return next((hint for hint, wrong in mistakes.items() if _same(got, wrong)), default)
-
-
 def check_multistep_rate(fn: Callable[[int], float]) -> bool:
     """Check ``fn(epoch)``: MultiStepLR([50, 125, 160], gamma=0.5) from 0.1, at many epochs."""
     epochs = (0, 49, 50, 51, 124, 125, 130, 159, 160, 199)
@@ -96,8 +81,9 @@ def check_multistep_rate(fn: Callable[[int], float]) -> bool:
                 0.1 - 0.05 * sum(1 for m in (50, 125, 160) if m <= epoch),
             "the rate starts at 0.1, not 1.": 0.5 ** sum(1 for m in (50, 125, 160) if m <= epoch),
         }
-        hint = _hint(fn, (epoch,), mistakes,
-                     "count k = the milestones m with m <= epoch; the rate is 0.1 * 0.5 ** k.")
+        hint = diagnose(lambda e=epoch: fn(e), mistakes,
+                        "count k = the milestones m with m <= epoch; the rate is 0.1 * 0.5 ** k.",
+                        abs_=1e-15)
         checks.append(Check((epoch,), solution_multistep_rate(epoch), hint))
     return report("MultiStepLR([50, 125, 160], 0.5) rate", fn, checks)
 
@@ -144,8 +130,8 @@ def check_linear_warmup(fn: Callable[[int, float, int], float]) -> bool:
             "scale init_lr by the fraction done: step / warmup_steps * init_lr.":
                 step / warmup_steps,
         }
-        hint = _hint(fn, (step, init_lr, warmup_steps), mistakes,
-                     "while step < warmup_steps return step / warmup_steps * init_lr, "
-                     "afterwards init_lr.")
+        hint = diagnose(lambda a=(step, init_lr, warmup_steps): fn(*a), mistakes,
+                        "while step < warmup_steps return step / warmup_steps * init_lr, "
+                        "afterwards init_lr.", abs_=1e-15)
         checks.append(Check((step, init_lr, warmup_steps), right, hint))
     return report("gradual linear warmup", fn, checks)

@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any
 
-from lrcourse.exercises._base import Check, report
+from lrcourse.exercises._base import Check, diagnose, report
 
 __all__ = ["check_batches", "check_iterations", "solution_batches", "solution_iterations"]
 
@@ -42,26 +41,6 @@ def solution_batches(order: list[int], batch_size: int) -> list[list[int]]:
 # ----------------------------------------------------------------------------------
 
 
-def _same(got: Any, wrong: Any) -> bool:
-    try:
-        if isinstance(wrong, list):
-            return [list(b) for b in got] == wrong
-        return math.isclose(float(got), float(wrong))
-    except (TypeError, ValueError):
-        return False
-
-
-def _hint(call: Callable[[], Any], mistakes: dict[str, Any], default: str) -> str:
-    try:
-        got = call()
-    except Exception:
-        return default
-    for hint, wrong in mistakes.items():
-        if _same(got, wrong):
-            return hint
-    return default
-
-
 def check_iterations(fn: Callable[[int, int, int], int]) -> bool:
     """Check ``fn(n_samples, batch_size, epochs)``: the number of updates in training."""
     cases = [(50_000, 256, 10), (50_000, 256, 1), (50_000, 250, 10), (1438, 32, 5),
@@ -81,8 +60,8 @@ def check_iterations(fn: Callable[[int, int, int], int]) -> bool:
             ),
             "count whole batches: round N / B up to an integer.": e * n / b,
         }
-        hint = _hint(lambda n=n, b=b, e=e: fn(n, b, e), mistakes,
-                     "batches per epoch = ceil(N / B); updates = epochs * that.")
+        hint = diagnose(lambda n=n, b=b, e=e: fn(n, b, e), mistakes,
+                        "batches per epoch = ceil(N / B); updates = epochs * that.")
         checks.append(Check((n, b, e), solution_iterations(n, b, e), hint))
     return report("iterations = epochs x ceil(N / B)", fn, checks, rel=0.0, abs_=0.0)
 
@@ -105,7 +84,7 @@ def check_batches(fn: Callable[[list[int], int], list[list[int]]]) -> bool:
                 list(order[s : s + b]) for s in range(len(order))
             ],
         }
-        hint = _hint(lambda order=order, b=b: fn(list(order), b), mistakes,
-                     "use order[start:start + B] for start = 0, B, 2B, ...")
+        hint = diagnose(lambda order=order, b=b: fn(list(order), b), mistakes,
+                        "use order[start:start + B] for start = 0, B, 2B, ...")
         checks.append(Check((list(order), b), right, hint))
     return report("batches of a shuffled order", fn, checks, rel=0.0, abs_=0.0)
