@@ -37,11 +37,12 @@ Example::
 
 from __future__ import annotations
 
-import math
 import numbers
 from typing import Any
 
 import numpy as np
+
+from lrcourse.ewma import _check_beta
 
 __all__ = ["best_lag", "ewma_weights", "lag_errors", "roughness", "steady_lag", "weight_sum"]
 
@@ -49,17 +50,6 @@ __all__ = ["best_lag", "ewma_weights", "lag_errors", "roughness", "steady_lag", 
 # ----------------------------------------------------------------------------------
 # Argument checks
 # ----------------------------------------------------------------------------------
-
-
-def _check_beta(beta: Any) -> float:
-    if (
-        isinstance(beta, bool)
-        or not isinstance(beta, numbers.Real)
-        or math.isnan(beta)
-        or not 0.0 <= beta < 1.0
-    ):
-        raise ValueError(f"beta must be a number in [0, 1), got {beta!r}")
-    return float(beta)
 
 
 def _check_int(name: str, value: Any, minimum: int) -> int:
