@@ -33,6 +33,8 @@ from typing import Any
 
 import torch
 
+from lrcourse.surfaces import SADDLE
+
 __all__ = [
     "TOY_EPOCHS",
     "TOY_ITERATIONS",
@@ -233,7 +235,7 @@ def rates_by_stepping(
 
 @dataclass(frozen=True)
 class SaddleRun:
-    """Gradient descent on f(x, y) = x^2/2 - y^2/2 + y^4/4.
+    """Gradient descent on the saddle f(x, y) = x^2/2 - y^2/2 + y^4/4 (``surfaces.SADDLE``).
 
     Attributes:
         x, y: the iterates, the start first.
@@ -282,7 +284,8 @@ def saddle_descent(
         raise ValueError(f"threshold must be a finite number > 0, got {threshold!r}")
     xs, ys, escaped = [x], [y], None
     for k, lr in enumerate(lrs):
-        x, y = x - lr * x, y + lr * (y - y**3)
+        gx, gy = SADDLE.grad(x, y)
+        x, y = x - lr * gx, y - lr * gy
         xs.append(x)
         ys.append(y)
         if escaped is None and abs(y) >= threshold:
