@@ -26,13 +26,13 @@ This module never imports matplotlib.
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import torch
 
+from lrcourse._checks import check_finite, check_int
 from lrcourse.surfaces import SADDLE
 
 __all__ = [
@@ -54,20 +54,6 @@ TOY_EPOCHS = 200
 TOY_ITERATIONS = 10
 TOY_LR = 0.1
 TOY_MOMENTUM = 0.9
-
-
-def _check_count(name: str, value: Any, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
-
-
-def _check_finite(name: str, value: Any, minimum: float | None = None) -> float:
-    ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
-    if not ok or (minimum is not None and value < minimum):
-        allowed = "a finite number" + (f" >= {minimum:g}" if minimum is not None else "")
-        raise ValueError(f"{name} must be {allowed}, got {value!r}")
-    return float(value)
 
 
 # ----------------------------------------------------------------------------------
@@ -138,12 +124,12 @@ def toy_train(
         raise ValueError(f"optimizer must be a torch.optim.Optimizer, got {optimizer!r}")
     if scheduler is not None and getattr(scheduler, "optimizer", optimizer) is not optimizer:
         raise ValueError("scheduler must schedule the optimizer given, got another one")
-    epochs = _check_count("epochs", epochs)
-    iterations = _check_count("iterations", iterations)
-    x = _check_finite("x", x)
-    y = _check_finite("y", y)
-    noise = _check_finite("noise", noise, minimum=0.0)
-    generator = torch.Generator().manual_seed(_check_count("seed", seed, minimum=0))
+    epochs = check_int("epochs", epochs, 1)
+    iterations = check_int("iterations", iterations, 1)
+    x = check_finite("x", x)
+    y = check_finite("y", y)
+    noise = check_finite("noise", noise, minimum=0.0)
+    generator = torch.Generator().manual_seed(check_int("seed", seed, 0))
     targets = y + noise * torch.randn(epochs * iterations, generator=generator, dtype=w.dtype)
 
     rates, weights, losses = [], [], []
@@ -188,9 +174,9 @@ def toy_run(
         >>> run.lr[0], run.lr[50], run.lr[199]
         (0.1, 0.05, 0.0125)
     """
-    lr = _check_finite("lr", lr, minimum=0.0)
-    momentum = _check_finite("momentum", momentum, minimum=0.0)
-    w0 = _check_finite("w0", w0)
+    lr = check_finite("lr", lr, minimum=0.0)
+    momentum = check_finite("momentum", momentum, minimum=0.0)
+    w0 = check_finite("w0", w0)
     w = torch.tensor([w0], dtype=torch.float64, requires_grad=True)
     optimizer = torch.optim.SGD([w], lr=lr, momentum=momentum)
     scheduler = make_scheduler(optimizer) if make_scheduler is not None else None
@@ -219,7 +205,7 @@ def rates_by_stepping(
     """
     if not isinstance(optimizer, torch.optim.Optimizer):
         raise ValueError(f"optimizer must be a torch.optim.Optimizer, got {optimizer!r}")
-    epochs = _check_count("epochs", epochs)
+    epochs = check_int("epochs", epochs, 1)
     rates = []
     for _ in range(epochs):
         rates.append(float(optimizer.param_groups[0]["lr"]))
@@ -274,12 +260,12 @@ def saddle_descent(
         >>> saddle_descent([0.5] * 20).escaped_at
         16
     """
-    lrs = [_check_finite(f"lrs[{k}]", v, minimum=0.0) for k, v in enumerate(lrs)]
+    lrs = [check_finite(f"lrs[{k}]", v, minimum=0.0) for k, v in enumerate(lrs)]
     if not (isinstance(start, Sequence) and len(start) == 2):
         raise ValueError(f"start must be a pair (x0, y0), got {start!r}")
-    x = _check_finite("start[0]", start[0])
-    y = _check_finite("start[1]", start[1])
-    threshold = _check_finite("threshold", threshold)
+    x = check_finite("start[0]", start[0])
+    y = check_finite("start[1]", start[1])
+    threshold = check_finite("threshold", threshold)
     if threshold <= 0:
         raise ValueError(f"threshold must be a finite number > 0, got {threshold!r}")
     xs, ys, escaped = [x], [y], None
@@ -312,9 +298,9 @@ def adagrad_effective_rates(lr: float, lr_decay: float, steps: int) -> list[floa
         >>> [round(r, 6) for r in adagrad_effective_rates(0.1, 0.5, 3)]
         [0.1, 0.066667, 0.05]
     """
-    lr = _check_finite("lr", lr, minimum=0.0)
-    lr_decay = _check_finite("lr_decay", lr_decay, minimum=0.0)
-    steps = _check_count("steps", steps)
+    lr = check_finite("lr", lr, minimum=0.0)
+    lr_decay = check_finite("lr_decay", lr_decay, minimum=0.0)
+    steps = check_int("steps", steps, 1)
     eps = 1e-10
     w = torch.zeros(1, dtype=torch.float64, requires_grad=True)
     optimizer = torch.optim.Adagrad([w], lr=lr, lr_decay=lr_decay, eps=eps)

@@ -38,6 +38,8 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from lrcourse._checks import check_finite, check_int, check_positive
+
 __all__ = [
     "COURSE_RATES",
     "CURVATURE",
@@ -79,31 +81,6 @@ _BLOW_UP = 1e100
 # ----------------------------------------------------------------------------------
 # Argument checks
 # ----------------------------------------------------------------------------------
-
-
-def _check_lr(lr: float) -> float:
-    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not math.isfinite(lr) or lr < 0:
-        raise ValueError(f"lr must be a finite number >= 0, got {lr!r}")
-    return float(lr)
-
-
-def _check_number(name: str, value: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite number, got {value!r}")
-    return float(value)
-
-
-def _check_positive(name: str, value: float) -> float:
-    value = _check_number(name, value)
-    if value <= 0:
-        raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
-    return value
-
-
-def _check_count(name: str, value: int, minimum: int = 0) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return value
 
 
 # ----------------------------------------------------------------------------------
@@ -170,9 +147,9 @@ def gradient_descent(
         raise ValueError(f"grad must be a function of x, got {grad!r}")
     if loss is not None and not callable(loss):
         raise ValueError(f"loss must be a function of x or None, got {loss!r}")
-    x = _check_number("x0", x0)
-    lr = _check_lr(lr)
-    steps = _check_count("steps", steps)
+    x = check_finite("x0", x0)
+    lr = check_finite("lr", lr, 0)
+    steps = check_int("steps", steps, 0)
 
     xs, grads = [x], [float(grad(x))]
     for _ in range(steps):
@@ -222,8 +199,8 @@ def factor(lr: float, curvature: float = CURVATURE) -> float:
         >>> factor(0.1)
         0.19999999999999996
     """
-    lr = _check_lr(lr)
-    curvature = _check_positive("curvature", curvature)
+    lr = check_finite("lr", lr, 0)
+    curvature = check_positive("curvature", curvature)
     return 1.0 - curvature * lr
 
 
@@ -234,8 +211,8 @@ def closed_form(lr: float, k: int, x0: float = 2.0, curvature: float = CURVATURE
         >>> closed_form(0.3, 2)   # 2 * (-1.4)^2
         3.9199999999999995
     """
-    k = _check_count("k", k)
-    x0 = _check_number("x0", x0)
+    k = check_int("k", k, 0)
+    x0 = check_finite("x0", x0)
     return x0 * factor(lr, curvature) ** k
 
 
@@ -245,7 +222,7 @@ def critical_rates(curvature: float = CURVATURE) -> tuple[float, float]:
     At ``1/c`` one step lands exactly on the minimum; ``2/c`` is the edge of
     stability (the factor is -1). For y = 4 x^2 they are 0.125 and 0.25.
     """
-    curvature = _check_positive("curvature", curvature)
+    curvature = check_positive("curvature", curvature)
     return 1.0 / curvature, 2.0 / curvature
 
 
@@ -261,7 +238,7 @@ def classify_rate(lr: float, curvature: float = CURVATURE) -> str:
         >>> classify_rate(0.2)
         'oscillates and converges'
     """
-    lr = _check_lr(lr)
+    lr = check_finite("lr", lr, 0)
     one_step, edge = critical_rates(curvature)
     # Compare rates, not the computed factor, so 0.125 and 0.25 are hit exactly.
     if lr == 0:
@@ -307,11 +284,11 @@ def steps_to_tolerance(
         >>> steps_to_tolerance(0.3) is None
         True
     """
-    lr = _check_lr(lr)
-    x = _check_number("x0", x0)
-    tol = _check_positive("tol", tol)
-    max_steps = _check_count("max_steps", max_steps)
-    curvature = _check_positive("curvature", curvature)
+    lr = check_finite("lr", lr, 0)
+    x = check_finite("x0", x0)
+    tol = check_positive("tol", tol)
+    max_steps = check_int("max_steps", max_steps, 0)
+    curvature = check_positive("curvature", curvature)
 
     for k in range(max_steps + 1):
         if abs(x) <= tol:
@@ -350,7 +327,7 @@ def format_table(trajectory: Trajectory, digits: int = 4) -> str:
           0     2.0000    16.0000    16.0000
           1     0.0000     0.0000     0.0000
     """
-    digits = _check_count("digits", digits)
+    digits = check_int("digits", digits, 0)
     width = digits + 6
     header = f"{'k':>3} {'x':>{width}} {'grad':>{width}} {'loss':>{width}}"
     lines = [f"lr = {trajectory.lr:g}", header]

@@ -37,11 +37,11 @@ Example::
 
 from __future__ import annotations
 
-import numbers
 from typing import Any
 
 import numpy as np
 
+from lrcourse._checks import check_int
 from lrcourse.ewma import _check_beta
 
 __all__ = ["best_lag", "ewma_weights", "lag_errors", "roughness", "steady_lag", "weight_sum"]
@@ -50,12 +50,6 @@ __all__ = ["best_lag", "ewma_weights", "lag_errors", "roughness", "steady_lag", 
 # ----------------------------------------------------------------------------------
 # Argument checks
 # ----------------------------------------------------------------------------------
-
-
-def _check_int(name: str, value: Any, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
 
 
 def _as_array(name: str, values: Any, min_len: int) -> np.ndarray:
@@ -120,7 +114,7 @@ def lag_errors(raw: Any, smooth: Any, max_lag: int = 120) -> np.ndarray:
         raise ValueError(
             f"smooth must have the length of raw ({len(y)} values), got {len(s)} values"
         )
-    max_lag = _check_int("max_lag", max_lag, 0)
+    max_lag = check_int("max_lag", max_lag, 0)
     if max_lag > len(y) - 2:
         raise ValueError(
             f"max_lag must be at most len(raw) - 2 = {len(y) - 2} so that every shift "
@@ -178,7 +172,7 @@ def ewma_weights(beta: float, t: int) -> np.ndarray:
         [0.125, 0.25, 0.5]
     """
     beta = _check_beta(beta)
-    t = _check_int("t", t, 1)
+    t = check_int("t", t, 1)
     ages = np.arange(t - 1, -1, -1, dtype=np.float64)
     return (1.0 - beta) * beta**ages
 
@@ -194,5 +188,5 @@ def weight_sum(beta: float, t: int) -> float:
         (0.1, 0.6358)
     """
     beta = _check_beta(beta)
-    t = _check_int("t", t, 0)
+    t = check_int("t", t, 0)
     return 1.0 - beta**t

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 import torch
 
 from lrcourse import optim as ours
+from lrcourse._checks import check_int
 
 __all__ = [
     "COURSE_REFERENCE",
@@ -87,12 +88,6 @@ def _number(name: str, value: float, *, low: float | None = None, high: float | 
     return float(value)
 
 
-def _count(name: str, value: int, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return value
-
-
 def _n(x: float) -> str:
     """A number as it appears in the printed arithmetic: up to 8 significant digits."""
     return f"{x + 0.0:.8g}"
@@ -138,7 +133,7 @@ def momentum_steps(lr: float, momentum: float = 0.0, dampening: float = 0.0,
     lr = _number("lr", lr, low=0)
     mu = _number("momentum", momentum, low=0, high=1, high_open=True)
     tau = _number("dampening", dampening, low=0, high=1)
-    steps, w = _count("steps", steps), _number("w0", w0)
+    steps, w = check_int("steps", steps, 1), _number("w0", w0)
     out, v = [], 0.0
     for t in range(1, steps + 1):
         g = w
@@ -176,7 +171,7 @@ def ema_momentum_steps(lr: float, beta: float = 0.9, steps: int = 2,
     """
     lr = _number("lr", lr, low=0)
     beta = _number("beta", beta, low=0, high=1, high_open=True)
-    steps, w = _count("steps", steps), _number("w0", w0)
+    steps, w = check_int("steps", steps, 1), _number("w0", w0)
     out, s = [], 0.0
     for t in range(1, steps + 1):
         g = w
@@ -212,7 +207,7 @@ def adagrad_steps(lr: float = 0.01, lr_decay: float = 0.0, initial_accumulator_v
     lr_decay = _number("lr_decay", lr_decay, low=0)
     s = _number("initial_accumulator_value", initial_accumulator_value, low=0)
     eps = _number("eps", eps, low=0)
-    steps, w = _count("steps", steps), _number("w0", w0)
+    steps, w = check_int("steps", steps, 1), _number("w0", w0)
     out = []
     for t in range(1, steps + 1):
         g = w
@@ -247,7 +242,7 @@ def rmsprop_steps(lr: float = 0.01, alpha: float = 0.99, eps: float = 1e-8,
     lr = _number("lr", lr, low=0)
     alpha = _number("alpha", alpha, low=0, high=1, high_open=True)
     eps = _number("eps", eps, low=0)
-    steps, w = _count("steps", steps), _number("w0", w0)
+    steps, w = check_int("steps", steps, 1), _number("w0", w0)
     out, v = [], 0.0
     for t in range(1, steps + 1):
         g = w
@@ -283,7 +278,7 @@ def adam_steps(lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps:
     b1 = _number("betas[0]", betas[0], low=0, high=1, high_open=True)
     b2 = _number("betas[1]", betas[1], low=0, high=1, high_open=True)
     eps = _number("eps", eps, low=0)
-    steps, w = _count("steps", steps), _number("w0", w0)
+    steps, w = check_int("steps", steps, 1), _number("w0", w0)
     out, m, v = [], 0.0, 0.0
     for t in range(1, steps + 1):
         g = w
@@ -321,7 +316,7 @@ def adadelta_steps(lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6,
     lr = _number("lr", lr, low=0)
     rho = _number("rho", rho, low=0, high=1, high_open=True)
     eps = _number("eps", eps, low=0)
-    steps, w = _count("steps", steps), _number("w0", w0)
+    steps, w = check_int("steps", steps, 1), _number("w0", w0)
     out, v, u = [], 0.0, 0.0
     for t in range(1, steps + 1):
         g = w
@@ -449,7 +444,7 @@ def compare(name: str, steps: int = 2) -> list[Row]:
         0.98296458
     """
     spec = _spec(name)
-    steps = _count("steps", steps)
+    steps = check_int("steps", steps, 1)
     hand = spec.hand(steps)
     mine = ours.two_step_trace(spec.ours, steps=steps)
     theirs = ours.two_step_trace(spec.torch, steps=steps)
@@ -527,7 +522,7 @@ def weight_trace(make: OptimizerFactory, steps: int, w0: float = 1.0,
     """
     if not callable(make):
         raise ValueError(f"make must be callable, got {make!r}")
-    steps = _count("steps", steps, minimum=0)
+    steps = check_int("steps", steps, 0)
     w0 = _number("w0", w0)
     curvature = _number("curvature", curvature, low=0)
     w = torch.tensor(w0, dtype=torch.float32, requires_grad=True)
@@ -573,11 +568,11 @@ def linear_weight_decay(weight_decay: float, *, optimizer: str = "Adagrad", lr: 
         raise ValueError(f"optimizer must be one of SGD, Adagrad, RMSprop, Adam, AdamW, "
                          f"got {optimizer!r}")
     lr = _number("lr", lr, low=0)
-    steps = _count("steps", steps)
-    n_train = _count("n_train", n_train)
+    steps = check_int("steps", steps, 1)
+    n_train = check_int("n_train", n_train, 1)
     noise = _number("noise", noise, low=0)
-    record_every = _count("record_every", record_every)
-    seed = _count("seed", seed, minimum=0)
+    record_every = check_int("record_every", record_every, 1)
+    seed = check_int("seed", seed, 0)
 
     gen = torch.Generator().manual_seed(seed)
     w_true = torch.randn(10, 1, generator=gen)

@@ -44,6 +44,8 @@ from typing import Any
 import torch
 from torch.optim import Optimizer
 
+from lrcourse._checks import check_int, check_positive
+
 __all__ = [
     "DIGITS_RATES",
     "OPTIMIZERS",
@@ -189,18 +191,6 @@ def _check_point(name: str, point: Any) -> tuple[float, float]:
     return float(point[0]), float(point[1])
 
 
-def _check_int(name: str, value: Any, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return value
-
-
-def _check_lr(lr: Any) -> float:
-    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not math.isfinite(lr) or lr <= 0:
-        raise ValueError(f"lr must be a finite number > 0, got {lr!r}")
-    return float(lr)
-
-
 # ----------------------------------------------------------------------------------
 # Optimizers by name
 # ----------------------------------------------------------------------------------
@@ -230,7 +220,7 @@ def make_optimizer(
     """
     if name not in OPTIMIZERS:
         raise ValueError(f"name must be one of {list(OPTIMIZERS)}, got {name!r}")
-    lr = _check_lr(lr)
+    lr = check_positive("lr", lr)
     if library == "torch":
         from torch import optim as lib
     elif library == "lrcourse":
@@ -354,7 +344,7 @@ def run(
     """
     surface = _check_surface(surface)
     start = _check_point("start", STARTS[surface.name] if start is None else start)
-    steps = _check_int("steps", steps, 0)
+    steps = check_int("steps", steps, 0)
     if not callable(make):
         raise ValueError(f"make must build an optimizer from [p], got {make!r}")
     p = torch.tensor(start, dtype=torch.float64)
@@ -396,7 +386,7 @@ def run_named(
         lr = RATES.get(surface.name, {}).get(name)
         if lr is None:
             raise ValueError(f"lr must be given for {name!r} on {surface.name!r}, got None")
-    lr = _check_lr(lr)
+    lr = check_positive("lr", lr)
     make_optimizer(name, [torch.zeros(2, dtype=torch.float64)], lr, library)  # validate
     return run(surface, lambda ps: make_optimizer(name, ps, lr, library), start, steps,
                name=name, lr=lr)
@@ -471,16 +461,16 @@ def sparse_regression(
         >>> tuple(X.shape), tuple(w.shape)
         ((10, 10), (10,))
     """
-    n_samples = _check_int("n_samples", n_samples, 1)
-    n_common = _check_int("n_common", n_common, 0)
-    n_rare = _check_int("n_rare", n_rare, 0)
+    n_samples = check_int("n_samples", n_samples, 1)
+    n_common = check_int("n_common", n_common, 0)
+    n_rare = check_int("n_rare", n_rare, 0)
     if n_common + n_rare == 0:
         raise ValueError("n_common + n_rare must be at least 1, got 0 features")
     if not (isinstance(rare_prob, (int, float)) and 0 < rare_prob <= 1):
         raise ValueError(f"rare_prob must be a number in (0, 1], got {rare_prob!r}")
     if not (isinstance(noise, (int, float)) and noise >= 0):
         raise ValueError(f"noise must be a number >= 0, got {noise!r}")
-    seed = _check_int("seed", seed, 0)
+    seed = check_int("seed", seed, 0)
     gen = torch.Generator().manual_seed(seed)
     common = torch.randn(n_samples, n_common, generator=gen, dtype=torch.float64)
     rare = (torch.rand(n_samples, n_rare, generator=gen, dtype=torch.float64) < rare_prob)
@@ -514,9 +504,9 @@ def train_linear(
         raise ValueError(f"X must be a 2-D tensor, got {type(X).__name__}")
     if not (isinstance(y, torch.Tensor) and y.shape == (X.shape[0],)):
         raise ValueError(f"y must be a tensor of shape ({X.shape[0]},), got {tuple(y.shape)}")
-    epochs = _check_int("epochs", epochs, 1)
-    batch_size = _check_int("batch_size", batch_size, 1)
-    seed = _check_int("seed", seed, 0)
+    epochs = check_int("epochs", epochs, 1)
+    batch_size = check_int("batch_size", batch_size, 1)
+    seed = check_int("seed", seed, 0)
     w = torch.zeros(X.shape[1], dtype=X.dtype)
     optimizer = make_optimizer(name, [w], lr, library)
     gen = torch.Generator().manual_seed(seed)
@@ -542,7 +532,7 @@ def weight_errors(w: torch.Tensor, w_true: torch.Tensor, n_common: int) -> tuple
     if w.shape != w_true.shape:
         raise ValueError(f"w must have the shape of w_true {tuple(w_true.shape)}, "
                          f"got {tuple(w.shape)}")
-    n_common = _check_int("n_common", n_common, 0)
+    n_common = check_int("n_common", n_common, 0)
     err = (w - w_true).abs()
     common = float(err[:n_common].mean()) if n_common else math.nan
     rare = float(err[n_common:].mean()) if n_common < len(err) else math.nan

@@ -36,7 +36,6 @@ Example:
 
 from __future__ import annotations
 
-import math
 import numbers
 import time
 from dataclasses import dataclass, field
@@ -44,6 +43,7 @@ from typing import Any
 
 import numpy as np
 
+from lrcourse._checks import check_int, check_positive
 from lrcourse.data import iterations_per_epoch, load_digits
 
 __all__ = [
@@ -67,19 +67,6 @@ __all__ = [
 
 def _is_int(value: Any) -> bool:
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
-
-
-def _check_int(name: str, value: Any, minimum: int) -> int:
-    if not _is_int(value) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
-
-
-def _check_lr(lr: Any) -> float:
-    ok = isinstance(lr, numbers.Real) and not isinstance(lr, bool) and math.isfinite(lr) and lr > 0
-    if not ok:
-        raise ValueError(f"lr must be a finite number > 0, got {lr!r}")
-    return float(lr)
 
 
 def _check_data(X: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -183,8 +170,8 @@ def variant_name(batch_size: int, n_samples: int) -> str:
         >>> variant_name(1438, 1438), variant_name(1, 1438), variant_name(32, 1438)
         ('BGD', 'SGD', 'mini-batch')
     """
-    batch_size = _check_int("batch_size", batch_size, 1)
-    n_samples = _check_int("n_samples", n_samples, 1)
+    batch_size = check_int("batch_size", batch_size, 1)
+    n_samples = check_int("n_samples", n_samples, 1)
     if batch_size >= n_samples:
         return "BGD"
     return "SGD" if batch_size == 1 else "mini-batch"
@@ -197,7 +184,7 @@ def total_iterations(n_samples: int, batch_size: int, epochs: int, drop_last: bo
         >>> total_iterations(50_000, 256, 10)
         1960
     """
-    epochs = _check_int("epochs", epochs, 0)
+    epochs = check_int("epochs", epochs, 0)
     return epochs * iterations_per_epoch(n_samples, batch_size, drop_last=drop_last)
 
 
@@ -214,7 +201,7 @@ def batch_indices(order: Any, batch_size: int, drop_last: bool = False) -> list[
     order = np.asarray(order)
     if order.ndim != 1:
         raise ValueError(f"order must be a 1-d sequence of indices, got shape {order.shape}")
-    batch_size = _check_int("batch_size", batch_size, 1)
+    batch_size = check_int("batch_size", batch_size, 1)
     if not isinstance(drop_last, bool):
         raise ValueError(f"drop_last must be True or False, got {drop_last!r}")
     batches = [order[start : start + batch_size] for start in range(0, len(order), batch_size)]
@@ -355,14 +342,14 @@ def train_variant(
     """
     X, y = _check_data(X, y)
     n = len(X)
-    batch_size = min(_check_int("batch_size", batch_size, 1), n)
-    lr = _check_lr(lr)
-    epochs = _check_int("epochs", epochs, 0)
-    seed = _check_int("seed", seed, 0)
-    eval_every = _check_int("eval_every", eval_every, 1)
+    batch_size = min(check_int("batch_size", batch_size, 1), n)
+    lr = check_positive("lr", lr)
+    epochs = check_int("epochs", epochs, 0)
+    seed = check_int("seed", seed, 0)
+    eval_every = check_int("eval_every", eval_every, 1)
     if max_updates is not None:
-        max_updates = _check_int("max_updates", max_updates, 0)
-    n_classes = _check_int("n_classes", n_classes, 2)
+        max_updates = check_int("max_updates", max_updates, 0)
+    n_classes = check_int("n_classes", n_classes, 2)
     if y.max() >= n_classes:
         raise ValueError(f"n_classes must exceed the largest label {y.max()}, got {n_classes}")
 

@@ -23,11 +23,11 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import Any
 
 import torch
 
 from lrcourse import schedules as S
+from lrcourse._checks import check_int
 from lrcourse.data import digits_loaders
 from lrcourse.models import digits_mlp
 from lrcourse.train import History, fit
@@ -42,12 +42,6 @@ __all__ = [
 #: The settings of the lesson's experiment (chosen by trying four seeds, see the lesson).
 EXPERIMENT = {"lr": 0.03, "warmup_steps": 100, "epochs": 8, "batch_size": 32, "depth": 8,
               "hidden": 64}
-
-
-def _check_int(name: str, value: Any, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
 
 
 def article_gradual_warmup(
@@ -69,8 +63,8 @@ def article_gradual_warmup(
         >>> round(rates[1249], 5), round(rates[2499], 5), f"{rates[-1]:.3g}"
         (0.04996, 0.09996, '0.000323')
     """
-    max_steps = _check_int("max_steps", max_steps, 1)
-    warmup_steps = _check_int("warmup_steps", warmup_steps, 0)
+    max_steps = check_int("max_steps", max_steps, 1)
+    warmup_steps = check_int("warmup_steps", warmup_steps, 0)
     if not (isinstance(init_lr, numbers.Real) and 0 < init_lr < 1):
         raise ValueError(
             f"init_lr must be a number in (0, 1) for the power decay to shrink it, got {init_lr!r}"
@@ -129,7 +123,7 @@ def warmup_experiment(
     Returns:
         The ``History`` of ``lrcourse.train.fit`` (validated after every epoch).
     """
-    warmup_steps = _check_int("warmup_steps", warmup_steps, 0)
+    warmup_steps = check_int("warmup_steps", warmup_steps, 0)
     if not (isinstance(lr, numbers.Real) and math.isfinite(lr) and lr > 0):
         raise ValueError(f"lr must be a finite number > 0, got {lr!r}")
     train_loader, val_loader = digits_loaders(batch_size=batch_size, seed=0, flat=True)
