@@ -33,7 +33,7 @@ each step's gradient and new weight, for ours and for ``torch.optim`` alike.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import torch
@@ -111,12 +111,17 @@ class _FromFormula(Optimizer):
         with torch.enable_grad():
             return closure()
 
-    def _next_step(self, w: torch.Tensor) -> tuple[dict[str, Any], int]:
-        """The state of ``w`` and its step number t = 1, 2, ... for this update."""
-        state = self.state[w]
-        t = int(state.get("step", 0)) + 1
-        state["step"] = t
-        return state, t
+    def _with_gradients(self) -> Iterator[tuple[dict[str, Any], torch.Tensor, dict[str, Any], int]]:
+        """Each parameter ``w`` that has a gradient, with its group, its state and its
+        step number t = 1, 2, ... for this update (counted per parameter, as PyTorch does)."""
+        for group in self.param_groups:
+            for w in group["params"]:
+                if w.grad is None:
+                    continue
+                state = self.state[w]
+                t = int(state.get("step", 0)) + 1
+                state["step"] = t
+                yield group, w, state, t
 
 
 def _gradient(w: torch.Tensor, weight_decay: float, maximize: bool) -> torch.Tensor:
@@ -190,23 +195,19 @@ class SGD(_FromFormula):
     @torch.no_grad()
     def step(self, closure: Closure = None) -> torch.Tensor | None:
         loss = self._loss(closure)
-        for group in self.param_groups:
+        for group, w, state, _ in self._with_gradients():
             lr, mu, tau = group["lr"], group["momentum"], group["dampening"]
-            for w in group["params"]:
-                if w.grad is None:
-                    continue
-                state, _ = self._next_step(w)
-                g_t = _gradient(w, group["weight_decay"], group["maximize"])
-                if mu == 0:
-                    d_t = g_t
+            g_t = _gradient(w, group["weight_decay"], group["maximize"])
+            if mu == 0:
+                d_t = g_t
+            else:
+                if "momentum_buffer" not in state:  # t = 1: v_1 = g_1, no dampening
+                    v_t = g_t.clone()
                 else:
-                    if "momentum_buffer" not in state:  # t = 1: v_1 = g_1, no dampening
-                        v_t = g_t.clone()
-                    else:
-                        v_t = mu * state["momentum_buffer"] + (1 - tau) * g_t
-                    state["momentum_buffer"] = v_t
-                    d_t = g_t + mu * v_t if group["nesterov"] else v_t
-                w -= lr * d_t
+                    v_t = mu * state["momentum_buffer"] + (1 - tau) * g_t
+                state["momentum_buffer"] = v_t
+                d_t = g_t + mu * v_t if group["nesterov"] else v_t
+            w -= lr * d_t
         return loss
 
 
@@ -254,19 +255,15 @@ class EMAMomentum(_FromFormula):
     @torch.no_grad()
     def step(self, closure: Closure = None) -> torch.Tensor | None:
         loss = self._loss(closure)
-        for group in self.param_groups:
+        for group, w, state, _ in self._with_gradients():
             lr, beta = group["lr"], group["beta"]
-            for w in group["params"]:
-                if w.grad is None:
-                    continue
-                state, _ = self._next_step(w)
-                g_t = w.grad
-                if "momentum_buffer" not in state:  # t = 1: s_1 = g_1
-                    s_t = g_t.clone()
-                else:
-                    s_t = beta * state["momentum_buffer"] + (1 - beta) * g_t
-                state["momentum_buffer"] = s_t
-                w -= lr * s_t
+            g_t = w.grad
+            if "momentum_buffer" not in state:  # t = 1: s_1 = g_1
+                s_t = g_t.clone()
+            else:
+                s_t = beta * state["momentum_buffer"] + (1 - beta) * g_t
+            state["momentum_buffer"] = s_t
+            w -= lr * s_t
         return loss
 
 
@@ -322,20 +319,16 @@ class Adagrad(_FromFormula):
     @torch.no_grad()
     def step(self, closure: Closure = None) -> torch.Tensor | None:
         loss = self._loss(closure)
-        for group in self.param_groups:
+        for group, w, state, t in self._with_gradients():
             lr, lr_decay, eps = group["lr"], group["lr_decay"], group["eps"]
-            for w in group["params"]:
-                if w.grad is None:
-                    continue
-                state, t = self._next_step(w)
-                g_t = _gradient(w, group["weight_decay"], group["maximize"])
-                lr_t = lr / (1 + (t - 1) * lr_decay)
-                s_prev = state.get("sum")
-                if s_prev is None:
-                    s_prev = torch.full_like(w, group["initial_accumulator_value"])
-                s_t = s_prev + g_t * g_t
-                state["sum"] = s_t
-                w -= lr_t * g_t / (s_t.sqrt() + eps)
+            g_t = _gradient(w, group["weight_decay"], group["maximize"])
+            lr_t = lr / (1 + (t - 1) * lr_decay)
+            s_prev = state.get("sum")
+            if s_prev is None:
+                s_prev = torch.full_like(w, group["initial_accumulator_value"])
+            s_t = s_prev + g_t * g_t
+            state["sum"] = s_t
+            w -= lr_t * g_t / (s_t.sqrt() + eps)
         return loss
 
 
@@ -400,28 +393,24 @@ class RMSprop(_FromFormula):
     @torch.no_grad()
     def step(self, closure: Closure = None) -> torch.Tensor | None:
         loss = self._loss(closure)
-        for group in self.param_groups:
+        for group, w, state, _ in self._with_gradients():
             lr, alpha, eps, mu = group["lr"], group["alpha"], group["eps"], group["momentum"]
-            for w in group["params"]:
-                if w.grad is None:
-                    continue
-                state, _ = self._next_step(w)
-                g_t = _gradient(w, group["weight_decay"], group["maximize"])
-                zeros = torch.zeros_like(w)
-                v_t = alpha * state.get("square_avg", zeros) + (1 - alpha) * g_t * g_t
-                state["square_avg"] = v_t
-                if group["centered"]:
-                    gbar_t = alpha * state.get("grad_avg", zeros) + (1 - alpha) * g_t
-                    state["grad_avg"] = gbar_t
-                    r_t = (v_t - gbar_t * gbar_t).sqrt() + eps
-                else:
-                    r_t = v_t.sqrt() + eps
-                if mu > 0:
-                    b_t = mu * state.get("momentum_buffer", zeros) + g_t / r_t
-                    state["momentum_buffer"] = b_t
-                    w -= lr * b_t
-                else:
-                    w -= lr * g_t / r_t
+            g_t = _gradient(w, group["weight_decay"], group["maximize"])
+            zeros = torch.zeros_like(w)
+            v_t = alpha * state.get("square_avg", zeros) + (1 - alpha) * g_t * g_t
+            state["square_avg"] = v_t
+            if group["centered"]:
+                gbar_t = alpha * state.get("grad_avg", zeros) + (1 - alpha) * g_t
+                state["grad_avg"] = gbar_t
+                r_t = (v_t - gbar_t * gbar_t).sqrt() + eps
+            else:
+                r_t = v_t.sqrt() + eps
+            if mu > 0:
+                b_t = mu * state.get("momentum_buffer", zeros) + g_t / r_t
+                state["momentum_buffer"] = b_t
+                w -= lr * b_t
+            else:
+                w -= lr * g_t / r_t
         return loss
 
 
@@ -473,20 +462,16 @@ class Adadelta(_FromFormula):
     @torch.no_grad()
     def step(self, closure: Closure = None) -> torch.Tensor | None:
         loss = self._loss(closure)
-        for group in self.param_groups:
+        for group, w, state, _ in self._with_gradients():
             lr, rho, eps = group["lr"], group["rho"], group["eps"]
-            for w in group["params"]:
-                if w.grad is None:
-                    continue
-                state, _ = self._next_step(w)
-                g_t = _gradient(w, group["weight_decay"], group["maximize"])
-                zeros = torch.zeros_like(w)
-                v_t = rho * state.get("square_avg", zeros) + (1 - rho) * g_t * g_t
-                u_prev = state.get("acc_delta", zeros)
-                delta_t = (u_prev + eps).sqrt() / (v_t + eps).sqrt() * g_t
-                u_t = rho * u_prev + (1 - rho) * delta_t * delta_t
-                state["square_avg"], state["acc_delta"] = v_t, u_t
-                w -= lr * delta_t
+            g_t = _gradient(w, group["weight_decay"], group["maximize"])
+            zeros = torch.zeros_like(w)
+            v_t = rho * state.get("square_avg", zeros) + (1 - rho) * g_t * g_t
+            u_prev = state.get("acc_delta", zeros)
+            delta_t = (u_prev + eps).sqrt() / (v_t + eps).sqrt() * g_t
+            u_t = rho * u_prev + (1 - rho) * delta_t * delta_t
+            state["square_avg"], state["acc_delta"] = v_t, u_t
+            w -= lr * delta_t
         return loss
 
 
@@ -555,29 +540,25 @@ class Adam(_FromFormula):
     @torch.no_grad()
     def step(self, closure: Closure = None) -> torch.Tensor | None:
         loss = self._loss(closure)
-        for group in self.param_groups:
+        for group, w, state, t in self._with_gradients():
             lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
             lam = group["weight_decay"]
-            for w in group["params"]:
-                if w.grad is None:
-                    continue
-                state, t = self._next_step(w)
-                if group["decoupled_weight_decay"]:
-                    w -= lr * lam * w
-                    g_t = _gradient(w, 0, group["maximize"])
-                else:
-                    g_t = _gradient(w, lam, group["maximize"])
-                zeros = torch.zeros_like(w)
-                m_t = beta1 * state.get("exp_avg", zeros) + (1 - beta1) * g_t
-                v_t = beta2 * state.get("exp_avg_sq", zeros) + (1 - beta2) * g_t * g_t
-                state["exp_avg"], state["exp_avg_sq"] = m_t, v_t
-                if group["amsgrad"]:
-                    v_t = torch.maximum(state.get("max_exp_avg_sq", zeros), v_t)
-                    state["max_exp_avg_sq"] = v_t
-                hat_m_t = m_t / (1 - beta1**t)
-                # sqrt(hat v_t), written as PyTorch computes it: sqrt(v_t) / sqrt(1 - beta2^t)
-                sqrt_hat_v_t = v_t.sqrt() / math.sqrt(1 - beta2**t)
-                w -= lr * hat_m_t / (sqrt_hat_v_t + eps)
+            if group["decoupled_weight_decay"]:
+                w -= lr * lam * w
+                g_t = _gradient(w, 0, group["maximize"])
+            else:
+                g_t = _gradient(w, lam, group["maximize"])
+            zeros = torch.zeros_like(w)
+            m_t = beta1 * state.get("exp_avg", zeros) + (1 - beta1) * g_t
+            v_t = beta2 * state.get("exp_avg_sq", zeros) + (1 - beta2) * g_t * g_t
+            state["exp_avg"], state["exp_avg_sq"] = m_t, v_t
+            if group["amsgrad"]:
+                v_t = torch.maximum(state.get("max_exp_avg_sq", zeros), v_t)
+                state["max_exp_avg_sq"] = v_t
+            hat_m_t = m_t / (1 - beta1**t)
+            # sqrt(hat v_t), written as PyTorch computes it: sqrt(v_t) / sqrt(1 - beta2^t)
+            sqrt_hat_v_t = v_t.sqrt() / math.sqrt(1 - beta2**t)
+            w -= lr * hat_m_t / (sqrt_hat_v_t + eps)
         return loss
 
 
