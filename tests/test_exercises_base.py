@@ -1,6 +1,9 @@
 import math
 
-from lrcourse.exercises import Check, diagnose, report
+import pytest
+
+from lrcourse import exercises
+from lrcourse.exercises import Check, diagnose, report, show_solution, solution_of
 
 CASES = [Check((2.0,), 4.0, "square it"), Check((-3.0,), 9.0, "mind the sign")]
 
@@ -61,3 +64,36 @@ def test_diagnose_compares_sequences_elementwise_within_the_tolerance():
     assert diagnose(lambda: [[1, 2]], mistakes) == "one row short"
     assert diagnose(lambda: 1e-14, {"zero": 0.0}) == "zero"
     assert diagnose(lambda: 1e-14, {"zero": 0.0}, abs_=1e-15) == ""
+
+
+CHECKERS = [getattr(exercises, n) for n in sorted(dir(exercises)) if n.startswith("check_")]
+# Checkers that need data besides the learner's function.
+DATA_CHECKERS = {"check_clr_bounds", "check_fastest_rate", "check_rate_choice"}
+
+
+@pytest.mark.parametrize("checker", CHECKERS, ids=lambda c: c.__name__)
+def test_every_exercise_has_a_reference_solution_to_show(checker, capsys):
+    solution = solution_of(checker)
+    show_solution(checker)
+    shown = capsys.readouterr().out
+    expected = checker.__name__.replace("check_", "solution_", 1)
+    if callable(solution):
+        assert shown.startswith(f"def {expected}(") and "return" in shown
+    else:
+        assert shown.startswith(f"{expected} = ")
+
+
+def test_function_solutions_pass_their_own_checkers(capsys):
+    passed = {
+        checker.__name__: checker(solution_of(checker))
+        for checker in CHECKERS
+        if callable(solution_of(checker)) and checker.__name__ not in DATA_CHECKERS
+    }
+    assert passed and all(passed.values()), passed
+
+
+
+@pytest.mark.parametrize("bad", [print, len, "check_sgd_step", None])
+def test_solution_of_refuses_what_is_not_a_checker(bad):
+    with pytest.raises(ValueError, match="checker"):
+        solution_of(bad)

@@ -6,9 +6,9 @@ wrong, with a hint) and returns ``True`` or ``False``. The reference solutions
 live next to their checkers, for teachers.
 """
 
-from lrcourse.exercises._base import Check, diagnose, report
+from lrcourse.exercises._base import Check, diagnose, report, show_solution, solution_of
 
-__all__ = ["Check", "diagnose", "report"]
+__all__ = ["Check", "diagnose", "report", "show_solution", "solution_of"]
 
 # One import line per lesson topic below; keep them sorted.
 from lrcourse.exercises.backprop import check_dE_dw2, check_dE_dw7  # noqa: F401

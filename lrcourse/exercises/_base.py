@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
 import math
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -111,3 +113,36 @@ def _short(value: Any) -> str:
         inner = ", ".join(_short(v) for v in list(value)[:6])
         return f"[{inner}{', ...' if len(value) > 6 else ''}]"
     return repr(value)
+
+
+def solution_of(checker: Callable[..., Any]) -> Any:
+    """The reference solution that belongs to ``checker``.
+
+    By the course's convention it sits in the checker's module under the
+    checker's name with ``check_`` replaced by ``solution_``: a function, or
+    the answer itself for exercises that ask for values.
+
+    >>> from lrcourse.exercises.descent import check_sgd_step
+    >>> solution_of(check_sgd_step).__name__
+    'solution_sgd_step'
+    """
+    name = getattr(checker, "__name__", "")
+    if not callable(checker) or not name.startswith("check_"):
+        raise ValueError(f"checker must be one of the course's check_... functions, got {checker!r}")
+    module = sys.modules.get(checker.__module__)
+    solution_name = "solution_" + name.removeprefix("check_")
+    if module is None or not hasattr(module, solution_name):
+        raise ValueError(f"{name} has no reference solution {solution_name} in {checker.__module__}")
+    return getattr(module, solution_name)
+
+
+def show_solution(checker: Callable[..., Any]) -> None:
+    """Print the reference solution of an exercise, e.g. ``show_solution(check_sgd_step)``.
+
+    Functions are printed as their source code, values as an assignment.
+    """
+    solution = solution_of(checker)
+    if inspect.isfunction(solution):
+        print(inspect.getsource(solution).rstrip())
+    else:
+        print(f"{checker.__name__.replace('check_', 'solution_', 1)} = {solution!r}")

@@ -30,6 +30,7 @@ __all__ = [
     "solution_multistep_rate",
     "SOLUTION_MILESTONES",
     "SOLUTION_GAMMA",
+    "solution_curve_settings",
     "solution_linear_warmup",
 ]
 
@@ -37,6 +38,8 @@ __all__ = [
 MYSTERY_EPOCHS = 100
 SOLUTION_MILESTONES = [30, 80]
 SOLUTION_GAMMA = 0.1
+#: The answer of exercise 2: the settings that draw the mystery curve.
+solution_curve_settings = {"milestones": SOLUTION_MILESTONES, "gamma": SOLUTION_GAMMA}
 
 
 def mystery_curve() -> list[float]:
