@@ -71,6 +71,8 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any, NamedTuple
 
+from lrcourse._checks import check_finite
+
 __all__ = [
     "INPUTS",
     "TARGETS",
@@ -101,13 +103,6 @@ BIAS_NAMES = ("b1", "b2")
 # ----------------------------------------------------------------------------------
 
 
-def _check_finite(name: str, value: Any) -> float:
-    ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-    if not ok:
-        raise ValueError(f"{name} must be a finite number, got {value!r}")
-    return float(value)
-
-
 def _check_pair(name: str, value: Any) -> tuple[float, float]:
     if not (isinstance(value, Sequence) and not isinstance(value, str) and len(value) == 2):
         raise ValueError(f"{name} must be a pair of finite numbers, got {value!r}")
@@ -117,13 +112,6 @@ def _check_pair(name: str, value: Any) -> tuple[float, float]:
     ):
         raise ValueError(f"{name} must be a pair of finite numbers, got {value!r}")
     return float(first), float(second)
-
-
-def _check_lr(lr: Any) -> float:
-    ok = isinstance(lr, int | float) and not isinstance(lr, bool) and math.isfinite(lr) and lr >= 0
-    if not ok:
-        raise ValueError(f"lr must be a finite number >= 0, got {lr!r}")
-    return float(lr)
 
 
 # ----------------------------------------------------------------------------------
@@ -258,9 +246,9 @@ def sigmoid_chain(x: float, w: float, b: float) -> SigmoidChain:
         >>> chain.f, chain.df_dw, chain.df_db
         (0.5, 0.25, 0.25)
     """
-    x = _check_finite("x", x)
-    w = _check_finite("w", w)
-    b = _check_finite("b", b)
+    x = check_finite("x", x)
+    w = check_finite("w", w)
+    b = check_finite("b", b)
     if w * x + b < -350:  # beyond it g^2 = (exp(-(w*x + b)) + 1)^2 overflows a float64
         raise ValueError(f"w * x + b must be >= -350, got w={w!r}, x={x!r}, b={b!r}")
 
@@ -339,7 +327,7 @@ class TinyNetwork:
 
     def __post_init__(self) -> None:
         for item in fields(self):
-            object.__setattr__(self, item.name, _check_finite(item.name, getattr(self, item.name)))
+            object.__setattr__(self, item.name, check_finite(item.name, getattr(self, item.name)))
 
     def as_dict(self) -> dict[str, float]:
         """``{"w1": ..., ..., "w8": ..., "b1": ..., "b2": ...}``."""
@@ -608,7 +596,7 @@ def update(
     net = _check_net(net, allow_none=False)
     if not isinstance(grads, Gradients):
         raise ValueError(f"grads must be a Gradients (from backward()), got {grads!r}")
-    lr = _check_lr(lr)
+    lr = check_finite("lr", lr, 0)
     names = WEIGHT_NAMES + (BIAS_NAMES if update_biases else ())
     return replace(net, **{name: getattr(net, name) - lr * grads.of(name) for name in names})
 
@@ -632,7 +620,7 @@ def train_network(
     """
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
         raise ValueError(f"steps must be an integer >= 0, got {steps!r}")
-    lr = _check_lr(lr)
+    lr = check_finite("lr", lr, 0)
     net = _check_net(net)
     inputs = _check_pair("inputs", inputs)
     targets = _check_pair("targets", targets)

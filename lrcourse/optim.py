@@ -39,6 +39,8 @@ from typing import Any
 import torch
 from torch.optim import Optimizer
 
+from lrcourse._checks import check_finite
+
 __all__ = [
     "SGD",
     "EMAMomentum",
@@ -61,11 +63,6 @@ Closure = Callable[[], torch.Tensor] | None
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _check_non_negative(name: str, value: Any) -> None:
-    if not (_is_number(value) and math.isfinite(value) and value >= 0):
-        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
 
 
 def _check_unit_interval(name: str, value: Any, *, closed: bool = False) -> None:
@@ -181,10 +178,10 @@ class SGD(_FromFormula):
 
     @staticmethod
     def _check(hyper: dict[str, Any]) -> None:
-        _check_non_negative("lr", hyper["lr"])
+        check_finite("lr", hyper["lr"], 0)
         _check_unit_interval("momentum", hyper["momentum"])
         _check_unit_interval("dampening", hyper["dampening"], closed=True)
-        _check_non_negative("weight_decay", hyper["weight_decay"])
+        check_finite("weight_decay", hyper["weight_decay"], 0)
         if hyper["nesterov"] and (hyper["momentum"] == 0 or hyper["dampening"] != 0):
             raise ValueError(
                 "nesterov=True needs momentum > 0 and dampening = 0, got "
@@ -249,7 +246,7 @@ class EMAMomentum(_FromFormula):
 
     @staticmethod
     def _check(hyper: dict[str, Any]) -> None:
-        _check_non_negative("lr", hyper["lr"])
+        check_finite("lr", hyper["lr"], 0)
         _check_unit_interval("beta", hyper["beta"])
 
     @torch.no_grad()
@@ -314,7 +311,7 @@ class Adagrad(_FromFormula):
     @staticmethod
     def _check(hyper: dict[str, Any]) -> None:
         for name in ("lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps"):
-            _check_non_negative(name, hyper[name])
+            check_finite(name, hyper[name], 0)
 
     @torch.no_grad()
     def step(self, closure: Closure = None) -> torch.Tensor | None:
@@ -384,10 +381,10 @@ class RMSprop(_FromFormula):
 
     @staticmethod
     def _check(hyper: dict[str, Any]) -> None:
-        _check_non_negative("lr", hyper["lr"])
+        check_finite("lr", hyper["lr"], 0)
         _check_unit_interval("alpha", hyper["alpha"])
-        _check_non_negative("eps", hyper["eps"])
-        _check_non_negative("weight_decay", hyper["weight_decay"])
+        check_finite("eps", hyper["eps"], 0)
+        check_finite("weight_decay", hyper["weight_decay"], 0)
         _check_unit_interval("momentum", hyper["momentum"])
 
     @torch.no_grad()
@@ -454,10 +451,10 @@ class Adadelta(_FromFormula):
 
     @staticmethod
     def _check(hyper: dict[str, Any]) -> None:
-        _check_non_negative("lr", hyper["lr"])
+        check_finite("lr", hyper["lr"], 0)
         _check_unit_interval("rho", hyper["rho"])
-        _check_non_negative("eps", hyper["eps"])
-        _check_non_negative("weight_decay", hyper["weight_decay"])
+        check_finite("eps", hyper["eps"], 0)
+        check_finite("weight_decay", hyper["weight_decay"], 0)
 
     @torch.no_grad()
     def step(self, closure: Closure = None) -> torch.Tensor | None:
@@ -532,10 +529,10 @@ class Adam(_FromFormula):
 
     @staticmethod
     def _check(hyper: dict[str, Any]) -> None:
-        _check_non_negative("lr", hyper["lr"])
+        check_finite("lr", hyper["lr"], 0)
         _check_betas(hyper["betas"])
-        _check_non_negative("eps", hyper["eps"])
-        _check_non_negative("weight_decay", hyper["weight_decay"])
+        check_finite("eps", hyper["eps"], 0)
+        check_finite("weight_decay", hyper["weight_decay"], 0)
 
     @torch.no_grad()
     def step(self, closure: Closure = None) -> torch.Tensor | None:

@@ -44,6 +44,8 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from lrcourse._checks import check_finite, check_int, check_positive
+
 if TYPE_CHECKING:
     import torch
 
@@ -80,27 +82,6 @@ def _is_int(value: Any) -> bool:
 
 def _is_real(value: Any) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
-
-
-def _check_index(name: str, value: Any) -> None:
-    if not (_is_int(value) and value >= 0):
-        raise ValueError(f"{name} must be an integer >= 0, got {value!r}")
-
-
-def _check_positive_int(name: str, value: Any) -> None:
-    if not (_is_int(value) and value > 0):
-        raise ValueError(f"{name} must be an integer > 0, got {value!r}")
-
-
-def _check_rate(name: str, value: Any) -> None:
-    """A learning rate: a finite number >= 0 (NaN and inf fail both tests)."""
-    if not (_is_real(value) and math.isfinite(value) and value >= 0):
-        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
-
-
-def _check_positive(name: str, value: Any) -> None:
-    if not (_is_real(value) and math.isfinite(value) and value > 0):
-        raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
 
 
 def _check_factor(name: str, value: Any) -> None:
@@ -153,10 +134,10 @@ def step_lr(epoch: int, base_lr: float, step_size: int, gamma: float = 0.1) -> f
     PyTorch: equals ``StepLR(optimizer, step_size, gamma)`` after ``epoch`` calls to
     ``step()``, with ``base_lr`` the optimizer's ``lr``.
     """
-    _check_index("epoch", epoch)
-    _check_rate("base_lr", base_lr)
-    _check_positive_int("step_size", step_size)
-    _check_positive("gamma", gamma)
+    check_int("epoch", epoch, 0)
+    check_finite("base_lr", base_lr, 0)
+    check_int("step_size", step_size, 1)
+    check_positive("gamma", gamma)
     return float(base_lr * gamma ** (epoch // step_size))
 
 
@@ -183,10 +164,10 @@ def multistep_lr(
     to ``step()``. (PyTorch accepts repeated milestones and applies gamma once per
     repeat; here a repeat is refused as a likely typo.)
     """
-    _check_index("epoch", epoch)
-    _check_rate("base_lr", base_lr)
+    check_int("epoch", epoch, 0)
+    check_finite("base_lr", base_lr, 0)
     milestones = _check_increasing("milestones", milestones)
-    _check_positive("gamma", gamma)
+    check_positive("gamma", gamma)
     k = bisect_right(milestones, epoch)
     return float(base_lr * gamma**k)
 
@@ -209,9 +190,9 @@ def exponential_lr(epoch: int, base_lr: float, gamma: float) -> float:
     PyTorch: equals ``ExponentialLR(optimizer, gamma)`` after ``epoch`` calls to
     ``step()`` (PyTorch multiplies by gamma once per step; the two agree to rounding).
     """
-    _check_index("epoch", epoch)
-    _check_rate("base_lr", base_lr)
-    _check_positive("gamma", gamma)
+    check_int("epoch", epoch, 0)
+    check_finite("base_lr", base_lr, 0)
+    check_positive("gamma", gamma)
     return float(base_lr * gamma**epoch)
 
 
@@ -235,9 +216,9 @@ def inverse_time_lr(epoch: int, base_lr: float, decay_rate: float) -> float:
     ``lr / (1 + (k - 1) * lr_decay) = inverse_time_lr(k - 1, lr, lr_decay)``. As a
     scheduler: ``as_lambda_lr(optimizer, inverse_time_lr, decay_rate=...)``.
     """
-    _check_index("epoch", epoch)
-    _check_rate("base_lr", base_lr)
-    _check_rate("decay_rate", decay_rate)
+    check_int("epoch", epoch, 0)
+    check_finite("base_lr", base_lr, 0)
+    check_finite("decay_rate", decay_rate, 0)
     return float(base_lr / (1 + decay_rate * epoch))
 
 
@@ -265,10 +246,10 @@ def cosine_lr(step: int, base_lr: float, total_steps: int, min_lr: float = 0.0) 
     PyTorch keeps following the cosine, so its rate climbs back to ``base_lr`` at
     2 * T_max; this function stays at ``min_lr`` instead.
     """
-    _check_index("step", step)
-    _check_rate("base_lr", base_lr)
-    _check_positive_int("total_steps", total_steps)
-    _check_rate("min_lr", min_lr)
+    check_int("step", step, 0)
+    check_finite("base_lr", base_lr, 0)
+    check_int("total_steps", total_steps, 1)
+    check_finite("min_lr", min_lr, 0)
     if min_lr > base_lr:
         raise ValueError(f"min_lr must be <= base_lr={base_lr!r}, got {min_lr!r}")
     t = min(step, total_steps)
@@ -308,9 +289,9 @@ def linear_warmup_lr(
     it multiplies the current rate at each step, and 0 times anything stays 0. Use
     ``LambdaLR(optimizer, lambda t: min(1.0, t / W))`` or ``as_lambda_lr`` instead.
     """
-    _check_index("step", step)
-    _check_rate("base_lr", base_lr)
-    _check_index("warmup_steps", warmup_steps)
+    check_int("step", step, 0)
+    check_finite("base_lr", base_lr, 0)
+    check_int("warmup_steps", warmup_steps, 0)
     _check_factor("start_factor", start_factor)
     if step >= warmup_steps:
         return float(base_lr)
@@ -340,10 +321,10 @@ def constant_warmup_lr(step: int, base_lr: float, warmup_steps: int, warmup_lr: 
     PyTorch: for 0 < warmup_lr <= base_lr equals ``ConstantLR(optimizer,
     factor=warmup_lr / base_lr, total_iters=W)`` after ``step`` calls to ``step()``.
     """
-    _check_index("step", step)
-    _check_rate("base_lr", base_lr)
-    _check_index("warmup_steps", warmup_steps)
-    _check_rate("warmup_lr", warmup_lr)
+    check_int("step", step, 0)
+    check_finite("base_lr", base_lr, 0)
+    check_int("warmup_steps", warmup_steps, 0)
+    check_finite("warmup_lr", warmup_lr, 0)
     return float(warmup_lr if step < warmup_steps else base_lr)
 
 
@@ -361,7 +342,7 @@ def boundaries_per_gpu(boundaries: Sequence[int], num_gpus: int) -> list[int]:
         [15000, 20000, 25000]
     """
     boundaries = _check_increasing("boundaries", boundaries)
-    _check_positive_int("num_gpus", num_gpus)
+    check_int("num_gpus", num_gpus, 1)
     divided = [b // num_gpus for b in boundaries]
     if any(b <= a for a, b in zip(divided, divided[1:], strict=False)):
         raise ValueError(
@@ -414,9 +395,9 @@ def warmup_piecewise_lr(
     after ``step`` calls to ``step()``. (TensorFlow's ``piecewise_constant`` compares
     with ``t <= b``, so there each value changes one step later than here.)
     """
-    _check_index("step", step)
-    _check_rate("base_lr", base_lr)
-    _check_index("warmup_steps", warmup_steps)
+    check_int("step", step, 0)
+    check_finite("base_lr", base_lr, 0)
+    check_int("warmup_steps", warmup_steps, 0)
     boundaries = boundaries_per_gpu(boundaries, num_gpus)
     if values is None:
         values = [base_lr * 0.1**i for i in range(len(boundaries) + 1)]
@@ -429,7 +410,7 @@ def warmup_piecewise_lr(
             f"got {len(values)}: {values!r}"
         )
     for i, v in enumerate(values):
-        _check_rate(f"values[{i}]", v)
+        check_finite(f"values[{i}]", v, 0)
     _check_factor("start_factor", start_factor)
     if step < warmup_steps:
         return float(base_lr * (start_factor + (1.0 - start_factor) * step / warmup_steps))
@@ -482,12 +463,12 @@ def cyclical_lr(
     optimizer's momentum, cycling it between 0.8 and 0.9, even for an optimizer
     created with no momentum.
     """
-    _check_index("iteration", iteration)
-    _check_rate("base_lr", base_lr)
-    _check_rate("max_lr", max_lr)
+    check_int("iteration", iteration, 0)
+    check_finite("base_lr", base_lr, 0)
+    check_finite("max_lr", max_lr, 0)
     if max_lr < base_lr:
         raise ValueError(f"max_lr must be >= base_lr={base_lr!r}, got {max_lr!r}")
-    _check_positive_int("step_size", step_size)
+    check_int("step_size", step_size, 1)
     if mode not in CLR_MODES:
         raise ValueError(f"mode must be one of {CLR_MODES}, got {mode!r}")
     if not (_is_real(gamma) and 0 < gamma <= 1):
@@ -535,7 +516,7 @@ def schedule_values(schedule: Schedule, steps: int | Iterable[int], **settings: 
     if not callable(schedule):
         raise ValueError(f"schedule must be a function of the step, got {schedule!r}")
     if _is_int(steps):
-        _check_index("steps", steps)
+        check_int("steps", steps, 0)
         indices: Iterable[int] = range(steps)
     elif isinstance(steps, Iterable) and not isinstance(steps, str | bytes):
         indices = steps
@@ -632,8 +613,8 @@ def torch_schedule_values(
     """
     import torch
 
-    _check_index("steps", steps)
-    _check_rate("lr", lr)
+    check_int("steps", steps, 0)
+    check_finite("lr", lr, 0)
     w = torch.zeros(1, requires_grad=True)
     optimizer = torch.optim.SGD([w], lr=lr)
     scheduler = make_scheduler(optimizer)

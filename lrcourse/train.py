@@ -39,6 +39,8 @@ from typing import Any
 import torch
 from torch import nn
 
+from lrcourse._checks import check_int
+
 __all__ = ["History", "fit", "evaluate"]
 
 Criterion = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
@@ -210,7 +212,7 @@ def fit(
     _check_module(model)
     if not isinstance(optimizer, torch.optim.Optimizer):
         raise ValueError(f"optimizer must be a torch.optim.Optimizer, got {optimizer!r}")
-    _check_positive_int("epochs", epochs)
+    check_int("epochs", epochs, 1)
     if scheduler_interval not in INTERVALS:
         raise ValueError(
             f"scheduler_interval must be 'batch' or 'epoch', got {scheduler_interval!r}"
@@ -221,9 +223,9 @@ def fit(
         if getattr(scheduler, "optimizer", optimizer) is not optimizer:
             raise ValueError("scheduler must schedule the optimizer given to fit, got another one")
     if max_steps is not None:
-        _check_positive_int("max_steps", max_steps)
+        check_int("max_steps", max_steps, 1)
     if eval_every is not None:
-        _check_positive_int("eval_every", eval_every)
+        check_int("eval_every", eval_every, 1)
     if eval_every is not None and val_loader is None:
         raise ValueError(f"eval_every needs a val_loader, got eval_every={eval_every!r}")
     _check_loader("train_loader", train_loader)
@@ -316,11 +318,6 @@ def fit(
 def _check_module(model: Any) -> None:
     if not isinstance(model, nn.Module):
         raise ValueError(f"model must be a torch.nn.Module, got {type(model).__name__}")
-
-
-def _check_positive_int(name: str, value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
 
 
 def _check_loader(name: str, loader: Any) -> None:

@@ -93,8 +93,8 @@ def warmup_cosine_lr(step: int, base_lr: float, warmup_steps: int, total_steps: 
         >>> [round(warmup_cosine_lr(t, 0.1, 2, 4), 4) for t in range(5)]
         [0.0, 0.0427, 0.05, 0.0146, 0.0]
     """
-    S._check_index("step", step)
-    S._check_index("warmup_steps", warmup_steps)
+    check_int("step", step, 0)
+    check_int("warmup_steps", warmup_steps, 0)
     factor = 1.0 if step >= warmup_steps else step / warmup_steps
     return factor * S.cosine_lr(step, base_lr, total_steps)
 

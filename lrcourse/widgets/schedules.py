@@ -20,6 +20,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from lrcourse import schedules as S
+from lrcourse._checks import check_finite, check_int
 from lrcourse.plots.schedules import plot_rates
 from lrcourse.widgets._base import Panel
 
@@ -93,8 +94,8 @@ def designer_rates(
     """
     if schedule not in DESIGNS:
         raise ValueError(f"schedule must be one of {sorted(DESIGNS)}, got {schedule!r}")
-    S._check_positive_int("epochs", epochs)
-    S._check_index("warmup", warmup)
+    check_int("epochs", epochs, 1)
+    check_int("warmup", warmup, 0)
     if schedule == "step":
         rates = S.schedule_values(S.step_lr, epochs, base_lr=lr, step_size=step_size,
                                   gamma=gamma)
@@ -108,7 +109,7 @@ def designer_rates(
     elif schedule == "cosine":
         rates = S.schedule_values(S.cosine_lr, epochs, base_lr=lr, total_steps=epochs)
     else:
-        S._check_rate("lr", lr)
+        check_finite("lr", lr, 0)
         rates = [float(lr)] * epochs
     return [r * min(1.0, (t + 1) / (warmup + 1)) for t, r in enumerate(rates)]
 
