@@ -561,6 +561,7 @@ def as_lambda_lr(
 
     Example::
 
+        >>> import torch
         >>> w = torch.zeros(1, requires_grad=True)
         >>> opt = torch.optim.SGD([w], lr=0.1)
         >>> sched = as_lambda_lr(opt, step_lr, step_size=50, gamma=0.5)
