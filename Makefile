@@ -1,6 +1,6 @@
 # lrcourse: two commands do everything.
 #   make lab    set up .venv if needed and open JupyterLab on notebooks/
-#   make test   set up .venv if needed, lint, run the unit tests and execute every notebook
+#   make test   set up .venv if needed, lint, run the unit tests and doctests, execute every notebook
 # Also: make notebooks (re-execute every notebook and store its outputs), make clean.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -41,6 +41,7 @@ lint: $(VENV)/.dev-installed
 
 unit: $(VENV)/.dev-installed
 	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest --doctest-modules lrcourse
 
 nbval: $(VENV)/.dev-installed
 	$(BIN)/python -m pytest --nbval $(NOTEBOOKS) --nbval-cell-timeout=$(CELL_TIMEOUT)

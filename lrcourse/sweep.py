@@ -512,7 +512,7 @@ def epoch_batches(n: int, batch_size: int, seed: int = 0) -> Iterator[torch.Tens
 
     Example:
         >>> [b.tolist() for b, _ in zip(epoch_batches(5, 2), range(3))]
-        [[4, 1], [3, 0], [2]]
+        [[4, 0], [1, 3], [2]]
     """
     g = torch.Generator().manual_seed(seed)
     while True:
