@@ -1,7 +1,8 @@
 # lrcourse: two commands do everything.
 #   make lab    set up .venv if needed and open JupyterLab on notebooks/
 #   make test   set up .venv if needed, lint, run the unit tests and doctests, execute every notebook
-# Also: make notebooks (re-execute every notebook and store its outputs), make clean.
+# Also: make test-portable (the notebooks on another CPU code path), make test-deep (longer
+# property tests), make notebooks (re-execute every notebook and store its outputs), make clean.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
@@ -15,7 +16,14 @@ NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 # Each notebook cell may take this long before nbval gives up on it.
 CELL_TIMEOUT ?= 600
 
-.PHONY: lab test lint unit nbval notebooks clean
+# Both cores: unit tests and notebooks run on two pytest-xdist workers. Each
+# notebook stays on one worker (--dist loadscope) and its kernel keeps one thread.
+WORKERS ?= 2
+# Another CPU code path than the machine's own: PyTorch's scalar kernels, oneDNN
+# and MKL limited to SSE4. make test-portable re-runs every notebook on it.
+PORTABLE_ENV ?= ATEN_CPU_CAPABILITY=default ONEDNN_MAX_CPU_ISA=SSE41 MKL_ENABLE_INSTRUCTIONS=SSE4_2
+
+.PHONY: lab test test-portable test-deep lint unit nbval notebooks clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,11 +48,20 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 
 unit: $(VENV)/.dev-installed
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest -n $(WORKERS) tests
 	$(BIN)/python -m pytest --doctest-modules lrcourse
 
 nbval: $(VENV)/.dev-installed
-	$(BIN)/python -m pytest --nbval $(NOTEBOOKS) --nbval-cell-timeout=$(CELL_TIMEOUT)
+	OMP_NUM_THREADS=1 $(BIN)/python -m pytest --nbval $(NOTEBOOKS) -n $(WORKERS) --dist loadscope \
+		--nbval-cell-timeout=$(CELL_TIMEOUT)
+
+# The notebooks again, on a CPU code path other than this machine's (see PORTABLE_ENV).
+test-portable: $(VENV)/.dev-installed
+	$(PORTABLE_ENV) $(MAKE) nbval
+
+# More hypothesis examples per property test than make test runs.
+test-deep: $(VENV)/.dev-installed
+	HYPOTHESIS_PROFILE=deep $(BIN)/python -m pytest -n $(WORKERS) tests
 
 notebooks: $(VENV)/.dev-installed
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \

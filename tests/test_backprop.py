@@ -6,7 +6,7 @@ import math
 
 import pytest
 import torch
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from lrcourse import backprop as bp
@@ -104,7 +104,6 @@ def test_sigmoid_chain_matches_autograd_at_every_node_of_the_worked_point():
         assert getattr(chain, key) == pytest.approx(value, rel=1e-15, abs=1e-15), key
 
 
-@settings(max_examples=50, deadline=None)
 @given(x=finite, w=finite, b=finite)
 def test_sigmoid_chain_matches_autograd_on_random_inputs(x, w, b):
     chain = bp.sigmoid_chain(x, w, b)
@@ -230,7 +229,6 @@ def test_backward_matches_autograd_on_the_worked_network():
         assert ours[name] == pytest.approx(theirs[name], rel=1e-13, abs=1e-17), name
 
 
-@settings(max_examples=50, deadline=None)
 @given(net=networks, i1=finite, i2=finite, t1=unit, t2=unit)
 def test_backward_matches_autograd_on_random_networks(net, i1, i2, t1, t2):
     ours = bp.backward(net, (i1, i2), (t1, t2)).as_dict()

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from torch.utils.data import DataLoader
 
@@ -54,7 +54,6 @@ def test_iterations_per_epoch_course_numbers():
     assert iterations_per_epoch(0, 8) == 0
 
 
-@settings(max_examples=50, deadline=None)
 @given(n=st.integers(0, 3000), b=st.integers(1, 400), drop_last=st.booleans())
 def test_iterations_per_epoch_is_len_of_a_dataloader(n, b, drop_last):
     loader = DataLoader(range(n), batch_size=b, drop_last=drop_last)

@@ -15,7 +15,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 import torch  # noqa: E402
-from hypothesis import given, settings  # noqa: E402
+from hypothesis import given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
@@ -104,7 +104,6 @@ def test_format_table_prints_rounded_rows_without_negative_zero():
 # ----------------------------------------------------------------------------------
 
 
-@settings(max_examples=50, deadline=None)
 @given(
     lr=st.floats(0.0, 0.3),
     x0=st.floats(-5.0, 5.0),
@@ -116,7 +115,6 @@ def test_closed_form_matches_iteration(lr, x0, k):
     assert closed_form(lr, k, x0) == pytest.approx(run.final, rel=1e-9, abs=1e-12)
 
 
-@settings(max_examples=40, deadline=None)
 @given(lr=st.floats(0.001, 2.0), curvature=st.floats(0.5, 20.0), x0=st.floats(-3.0, 3.0))
 def test_any_parabola_contracts_by_one_minus_c_lr(lr, curvature, x0):
     """f(x) = c/2 x^2 has gradient c x, so one step multiplies x by 1 - c lr."""
@@ -153,7 +151,6 @@ def test_classify_course_rates(lr, regime):
     assert regime in REGIMES
 
 
-@settings(max_examples=60, deadline=None)
 @given(lr=st.floats(0.0, 0.5))
 def test_classification_agrees_with_the_iterates(lr):
     xs = descend_parabola(lr, steps=40).x
@@ -211,7 +208,6 @@ def test_tiny_rate_needs_more_than_the_budget():
     assert steps_to_tolerance(1e-4, max_steps=needed) == needed
 
 
-@settings(max_examples=50, deadline=None)
 @given(lr=st.floats(0.002, 0.245), x0=st.floats(0.5, 10.0), tol=st.floats(1e-8, 1e-3))
 def test_steps_to_tolerance_matches_logarithms(lr, x0, tol):
     got = steps_to_tolerance(lr, x0=x0, tol=tol, max_steps=100_000)

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 import torch
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from lrcourse.ewma import effective_window, ewma, ewma_naive
@@ -69,7 +69,6 @@ betas = st.one_of(
 modes = st.sampled_from([("value", False), ("zero", False), ("zero", True)])
 
 
-@settings(max_examples=60, deadline=None)
 @given(values=series, beta=betas, mode=modes)
 def test_ewma_and_ewma_naive_match_a_plain_loop(values, beta, mode):
     first, corrected = mode
@@ -132,7 +131,6 @@ def test_long_series_matches_loop_to_tight_tolerance(beta, first):
 # ----------------------------------------------------------------------------------
 
 
-@settings(max_examples=40, deadline=None)
 @given(c=st.floats(min_value=-1e3, max_value=1e3), n=st.integers(1, 200), beta=betas)
 def test_constant_series_stays_constant(c, n, beta):
     values = [c] * n
@@ -146,14 +144,12 @@ def test_constant_series_without_correction_starts_low():
     assert got.tolist() == pytest.approx([1.0, 1.9, 2.71], rel=1e-12)
 
 
-@settings(max_examples=40, deadline=None)
 @given(values=series, mode=modes)
 def test_beta_zero_returns_the_series(values, mode):
     first, corrected = mode
     assert ewma(values, 0.0, first=first, bias_correction=corrected).tolist() == values
 
 
-@settings(max_examples=40, deadline=None)
 @given(values=series, beta=betas)
 def test_average_never_varies_more_than_the_series(values, beta):
     # S_t is a weighted mean of the series extended to the left by Y_1, with weights

@@ -17,7 +17,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import torch  # noqa: E402
-from hypothesis import given, settings  # noqa: E402
+from hypothesis import given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
@@ -66,7 +66,6 @@ def test_roughness_by_hand():
     assert roughness(torch.tensor([0.0, 2.0, 0.0])) == 4.0
 
 
-@settings(max_examples=40, deadline=None)
 @given(
     values=st.lists(st.floats(-100, 100), min_size=3, max_size=40),
     slope=st.floats(-5, 5),
@@ -102,7 +101,6 @@ def test_lag_errors_by_hand():
     ]
 
 
-@settings(max_examples=40, deadline=None)
 @given(shift=st.integers(0, 15), seed=st.integers(0, 1000))
 def test_best_lag_finds_a_known_delay(shift, seed):
     raw = np.random.default_rng(seed).normal(size=80)
@@ -153,7 +151,6 @@ def test_weights_by_hand_and_their_sum():
     assert weight_sum(0.9, 0) == 0.0
 
 
-@settings(max_examples=30, deadline=None)
 @given(
     values=st.lists(st.floats(-50, 50), min_size=1, max_size=30),
     beta=st.floats(0.0, 0.99),

@@ -13,7 +13,7 @@ import warnings
 import numpy as np
 import pytest
 import torch
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
@@ -453,7 +453,6 @@ def test_valley_by_hand():
     assert finder.suggestion("valley", skip_start=0, skip_end=0) == lrs[6]
 
 
-@settings(max_examples=40, deadline=None)
 @given(st.lists(st.integers(0, 6), min_size=2, max_size=9))
 def test_valley_is_a_longest_decreasing_run(values):
     start, end, middle = valley(values)

@@ -8,7 +8,7 @@ import math
 import pytest
 import torch
 import torch.nn.functional as F
-from hypothesis import event, given, settings
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 from lrcourse import optim
@@ -23,7 +23,6 @@ OURS = {
     "AdamW": optim.AdamW,
 }
 STEPS = 50
-EXAMPLES = 40
 
 # ----------------------------------------------------------------------------------
 # The test problem: a non-quadratic loss on a scalar, a vector and a matrix
@@ -138,13 +137,11 @@ def sgd_settings(draw):
                 weight_decay=draw(small_wd), nesterov=nesterov)
 
 
-@settings(max_examples=EXAMPLES, deadline=None)
 @given(hyper=sgd_settings(), lr2=st.floats(1e-3, 0.1))
 def test_sgd_matches_torch(hyper, lr2):
     event(_assert_same_run("SGD", hyper, group2={"lr": lr2}))
 
 
-@settings(max_examples=EXAMPLES, deadline=None)
 @given(lr=st.floats(1e-3, 0.5), lr_decay=st.one_of(st.just(0.0), st.floats(0, 0.2)),
        weight_decay=small_wd, initial_accumulator_value=st.floats(0.0, 1.0), eps=eps_values,
        wd2=small_wd)
@@ -154,7 +151,6 @@ def test_adagrad_matches_torch(lr, lr_decay, weight_decay, initial_accumulator_v
     event(_assert_same_run("Adagrad", hyper, group2={"weight_decay": wd2}))
 
 
-@settings(max_examples=EXAMPLES, deadline=None)
 @given(lr=st.floats(1e-4, 0.02), alpha=st.floats(0.5, 0.999), eps=eps_values,
        weight_decay=small_wd, momentum=st.one_of(st.just(0.0), st.floats(0.0, 0.9)),
        centered=st.booleans(), lr2=st.floats(1e-4, 0.02))
@@ -164,7 +160,6 @@ def test_rmsprop_matches_torch(lr, alpha, eps, weight_decay, momentum, centered,
     event(_assert_same_run("RMSprop", hyper, group2={"lr": lr2}))
 
 
-@settings(max_examples=EXAMPLES, deadline=None)
 @given(lr=st.floats(0.05, 2.0), rho=st.floats(0.0, 0.99), eps=st.sampled_from([1e-8, 1e-6, 1e-3]),
        weight_decay=small_wd)
 def test_adadelta_matches_torch(lr, rho, eps, weight_decay):
@@ -176,7 +171,6 @@ adam_settings = dict(lr=st.floats(1e-4, 0.1), beta1=st.floats(0.0, 0.99),
                      beta2=st.floats(0.5, 0.9999), eps=eps_values, amsgrad=st.booleans())
 
 
-@settings(max_examples=EXAMPLES, deadline=None)
 @given(weight_decay=small_wd, lr2=st.floats(1e-4, 0.1), **adam_settings)
 def test_adam_matches_torch(lr, beta1, beta2, eps, weight_decay, amsgrad, lr2):
     hyper = dict(lr=lr, betas=(beta1, beta2), eps=eps, weight_decay=weight_decay,
@@ -184,7 +178,6 @@ def test_adam_matches_torch(lr, beta1, beta2, eps, weight_decay, amsgrad, lr2):
     event(_assert_same_run("Adam", hyper, group2={"lr": lr2}))
 
 
-@settings(max_examples=EXAMPLES, deadline=None)
 @given(weight_decay=st.floats(0.0, 0.5), wd2=st.floats(0.0, 0.5), **adam_settings)
 def test_adamw_matches_torch(lr, beta1, beta2, eps, weight_decay, amsgrad, wd2):
     hyper = dict(lr=lr, betas=(beta1, beta2), eps=eps, weight_decay=weight_decay,
@@ -371,7 +364,6 @@ def test_adadelta_eps_inside_the_roots_by_hand():
 # ----------------------------------------------------------------------------------
 
 
-@settings(max_examples=25, deadline=None)
 @given(beta=st.floats(0.0, 0.99), lr=st.floats(1e-3, 0.1))
 def test_ema_momentum_equals_sgd_with_dampening_equal_to_momentum(beta, lr):
     ours, _, _, _ = _run(lambda g: optim.EMAMomentum(g, lr=lr, beta=beta), steps=100)

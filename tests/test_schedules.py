@@ -11,7 +11,7 @@ from functools import partial
 
 import pytest
 import torch
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from torch.optim import lr_scheduler as L
 
@@ -19,7 +19,6 @@ from lrcourse import schedules as S
 
 STEPS = 1000  # scheduler steps per comparison; rates at t = 0 .. STEPS are compared
 REL = 1e-12
-PROPS = settings(max_examples=50, deadline=None)
 
 
 # ----------------------------------------------------------------------------------
@@ -487,13 +486,11 @@ def clr_settings(draw, mode=modes):
                 mode=draw(mode), gamma=draw(st.floats(min_value=0.9, max_value=1.0)))
 
 
-@PROPS
 @given(clr_settings(), st.integers(0, 10**6))
 def test_clr_stays_within_base_and_max(kw, t):
     assert kw["base_lr"] <= S.cyclical_lr(t, **kw) <= kw["max_lr"]
 
 
-@PROPS
 @given(clr_settings(mode=st.just("triangular")), st.integers(0, 10**5))
 def test_clr_triangular_is_periodic_with_period_two_step_sizes(kw, t):
     a = S.cyclical_lr(t, **kw)
@@ -501,7 +498,6 @@ def test_clr_triangular_is_periodic_with_period_two_step_sizes(kw, t):
     assert math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12 * kw["max_lr"])
 
 
-@PROPS
 @given(clr_settings(mode=st.just("triangular2")), st.integers(0, 10**4))
 def test_clr_triangular2_halves_amplitude_each_cycle(kw, t):
     base, s = kw["base_lr"], kw["step_size"]
@@ -523,14 +519,12 @@ def test_clr_triangular2_survives_thousands_of_cycles():
                                          cycle_momentum=False), steps=2100)
 
 
-@PROPS
 @given(rates, st.integers(0, 3000), st.floats(min_value=0.0, max_value=1.0), st.data())
 def test_linear_warmup_never_decreases(base, warmup, start, data):
     t = data.draw(st.integers(0, warmup + 10))
     assert S.linear_warmup_lr(t, base, warmup, start) <= S.linear_warmup_lr(t + 1, base, warmup, start)
 
 
-@PROPS
 @given(rates, st.integers(1, 3000), st.floats(min_value=0.0, max_value=1.0), st.data())
 def test_warmup_piecewise_never_decreases_during_warmup(base, warmup, start, data):
     t = data.draw(st.integers(0, warmup - 1))
@@ -539,7 +533,6 @@ def test_warmup_piecewise_never_decreases_during_warmup(base, warmup, start, dat
     assert f(t) <= f(t + 1) <= base * (1 + 1e-15)
 
 
-@PROPS
 @given(rates, st.integers(0, 3000), st.floats(min_value=0.0, max_value=1.0), st.data())
 def test_constant_warmup_below_base_never_decreases(base, warmup, fraction, data):
     t = data.draw(st.integers(0, warmup + 10))
@@ -569,7 +562,6 @@ DECAYS = {
 
 
 @pytest.mark.parametrize("name", sorted(DECAYS))
-@PROPS
 @given(data=st.data())
 def test_decays_never_increase(name, data):
     f = DECAYS[name](data)

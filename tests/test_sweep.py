@@ -7,7 +7,7 @@ import math
 import pytest
 import torch
 import torch.nn.functional as F
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from lrcourse.models import digits_cnn, digits_mlp
@@ -160,7 +160,6 @@ def test_epoch_batches_reshuffle_every_epoch():
     assert torch.equal(torch.cat(got[:3]), e1) and torch.equal(torch.cat(got[3:]), e2)
 
 
-@settings(max_examples=40, deadline=None)
 @given(st.lists(st.floats(0, 1, allow_nan=False), min_size=2, max_size=30),
        st.sampled_from([0.2, 0.25, 0.5]), st.integers(0, 10_000))
 def test_exploit_explore_bottom_copies_top_and_perturbs(values, fraction, seed):

@@ -8,7 +8,7 @@ import matplotlib
 import numpy as np
 import pytest
 import torch
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 matplotlib.use("Agg")
@@ -150,7 +150,6 @@ def test_largest_drop_by_hand_and_against_a_naive_loop():
         largest_drop([])
 
 
-@settings(max_examples=40, deadline=None)
 @given(st.floats(-50, 50), st.floats(-5, 5),
        st.lists(st.integers(-100, 100), min_size=2, max_size=10, unique=True))
 def test_linear_fit_recovers_an_exact_line(c, k, xs):
