@@ -5,8 +5,10 @@ Every notebook starts with::
     import lrcourse
     lrcourse.setup()
 
-which makes the lesson reproducible (seeds, thread count, plot style) and prints
-the versions it runs on. The lessons' reusable code lives in one module per
+which makes the lesson reproducible (seeds, thread count, floating-point type,
+plot style) and prints the versions it runs on. ``lrcourse.expect(name, value,
+around=..., rel=...)`` checks a number that may differ slightly between machines
+against the range the lesson relies on. The lessons' reusable code lives in one module per
 concept; they are imported on first use, so ``import lrcourse`` stays fast:
 
 ==========================  ==================================================
@@ -39,6 +41,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from lrcourse._expect import ExpectationError, expect
 from lrcourse._setup import device, setup
 
 __version__ = "0.1.0"
@@ -67,7 +70,14 @@ _SUBMODULES = {
     "widgets",
 }
 
-__all__ = ["__version__", "device", "setup", *sorted(_SUBMODULES)]
+__all__ = [
+    "ExpectationError",
+    "__version__",
+    "device",
+    "expect",
+    "setup",
+    *sorted(_SUBMODULES),
+]
 
 
 def __getattr__(name: str) -> Any:

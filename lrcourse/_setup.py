@@ -13,12 +13,23 @@ import random
 DEFAULT_THREADS = 1
 
 
-def setup(seed: int = 0, threads: int = DEFAULT_THREADS, verbose: bool = True) -> None:
+#: Floating-point types a lesson may compute in (see ``setup``'s ``dtype``).
+DTYPES = ("float32", "float64")
+
+
+def setup(
+    seed: int = 0, threads: int = DEFAULT_THREADS, verbose: bool = True, dtype: str = "float32"
+) -> None:
     """Make a lesson reproducible and print what it runs on.
 
     - seeds Python's ``random``, NumPy and PyTorch with ``seed``;
     - fixes PyTorch's intra-op thread count to ``threads`` (results of parallel
       sums change in their last digits with the number of threads);
+    - sets PyTorch's default floating-point type to ``dtype``. Lessons that train
+      a network at a high rate use ``"float64"``: such a run is chaotic, float32
+      rounding differs between CPUs (their vector instructions add in different
+      orders), and in float32 the difference grows until the printed digits
+      change; in float64 it stays far below them;
     - sets one plot style for the course, with PNG figures (SVG output embeds
       a date and would differ on every run);
     - prints the versions of Python, PyTorch and NumPy once.
@@ -27,6 +38,7 @@ def setup(seed: int = 0, threads: int = DEFAULT_THREADS, verbose: bool = True) -
         seed: a non-negative integer seed.
         threads: number of CPU threads PyTorch may use, at least 1.
         verbose: print the one-line summary.
+        dtype: ``"float32"`` (PyTorch's usual default) or ``"float64"``.
 
     Example:
         >>> import lrcourse
@@ -36,6 +48,8 @@ def setup(seed: int = 0, threads: int = DEFAULT_THREADS, verbose: bool = True) -
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
     if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
         raise ValueError(f"threads must be a positive integer, got {threads!r}")
+    if dtype not in DTYPES:
+        raise ValueError(f"dtype must be one of {DTYPES}, got {dtype!r}")
 
     import numpy as np
     import torch
@@ -44,6 +58,7 @@ def setup(seed: int = 0, threads: int = DEFAULT_THREADS, verbose: bool = True) -
     np.random.seed(seed)
     torch.manual_seed(seed)
     torch.set_num_threads(threads)
+    torch.set_default_dtype(getattr(torch, dtype))
     _set_plot_style()
 
     if verbose:
@@ -51,6 +66,7 @@ def setup(seed: int = 0, threads: int = DEFAULT_THREADS, verbose: bool = True) -
             f"lrcourse ready: Python {platform.python_version()}, "
             f"torch {torch.__version__}, numpy {np.__version__}, "
             f"seed {seed}, {threads} thread{'s' if threads > 1 else ''}, device {device()}"
+            + (f", {dtype}" if dtype != "float32" else "")
         )
 
 

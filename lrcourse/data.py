@@ -177,7 +177,8 @@ def load_digits(val_fraction: float = 0.2, seed: int = 0, flat: bool = False) ->
         flat: give images as rows of 64 values, for an MLP, instead of (1, 8, 8).
 
     Returns:
-        ``Digits(x_train, y_train, x_val, y_val)``: float32 images shaped
+        ``Digits(x_train, y_train, x_val, y_val)``: images in torch's default
+        dtype (float32 unless ``torch.set_default_dtype`` changed it), shaped
         (N, 1, 8, 8) (or (N, 64) with ``flat=True``) and int64 labels 0-9.
         With the defaults: 1,438 training and 359 validation images.
 
@@ -206,7 +207,7 @@ def load_digits(val_fraction: float = 0.2, seed: int = 0, flat: bool = False) ->
     shape = (-1, 64) if flat else (-1, 1, 8, 8)
 
     def prepare(x: np.ndarray) -> torch.Tensor:
-        return torch.from_numpy(((x - mean) / std).astype(np.float32).reshape(shape))
+        return torch.from_numpy(((x - mean) / std).reshape(shape)).to(torch.get_default_dtype())
 
     return Digits(
         x_train=prepare(x_train),
