@@ -95,16 +95,24 @@ def _real(value: Any) -> float | None:
     return _real(item) if not isinstance(item, type(value)) else None
 
 
-def _answer_of(pick: Any) -> tuple[Any, str | None]:
-    """Call ``pick`` if it is callable; returns (answer, error message or None)."""
-    if not callable(pick):
-        return pick, None
-    try:
-        return pick(), None
-    except NotImplementedError:
-        return ..., None
-    except Exception as error:  # a learner's bug: say so, do not crash the lesson
-        return None, f"calling it raised {type(error).__name__}: {error}"
+def _answer_of(name: str, pick: Any, todo: str) -> tuple[bool, Any]:
+    """Call ``pick`` if it is callable; ``(False, None)`` after saying why when there is no answer.
+
+    A crash or the stub's ``...`` (or ``None``) is reported here; ``todo`` says what to do.
+    """
+    answer = pick
+    if callable(pick):
+        try:
+            answer = pick()
+        except NotImplementedError:
+            answer = ...
+        except Exception as error:  # a learner's bug: say so, do not crash the lesson
+            print(f"❌ {name}: calling it raised {type(error).__name__}: {error}")
+            return False, None
+    if answer is None or answer is Ellipsis:
+        print(f"⏳ {name}: not done yet. {todo}")
+        return False, None
+    return True, answer
 
 
 # ----------------------------------------------------------------------------------
@@ -115,12 +123,8 @@ def _answer_of(pick: Any) -> tuple[Any, str | None]:
 def check_lag_decades(answer: Any) -> bool:
     """Check a predicted lag, in decades, of the quick sweep (100 iterations, 1e-7 to 10, f = 0.05)."""
     name = "lag of the quick sweep"
-    answer, error = _answer_of(answer)
-    if error:
-        print(f"❌ {name}: {error}")
-        return False
-    if answer is None or answer is Ellipsis:
-        print(f"⏳ {name}: not done yet. Replace ... with your prediction (a number of decades).")
+    ok, answer = _answer_of(name, answer, "Replace ... with your prediction (a number of decades).")
+    if not ok:
         return False
     value = _real(answer)
     if value is None:
@@ -170,12 +174,8 @@ def check_clr_bounds(pick: Any, finder: LRFinder, tolerance: float = 3.0) -> boo
     if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or tolerance <= 1:
         raise ValueError(f"tolerance must be a number > 1, got {tolerance!r}")
     name = "CLR bounds from the range test"
-    answer, error = _answer_of(pick)
-    if error:
-        print(f"❌ {name}: {error}")
-        return False
-    if answer is None or answer is Ellipsis:
-        print(f"⏳ {name}: not done yet. Return (base_lr, max_lr) and run again.")
+    ok, answer = _answer_of(name, pick, "Return (base_lr, max_lr) and run again.")
+    if not ok:
         return False
     try:
         pair = list(answer) if not isinstance(answer, (str, bytes)) else None
