@@ -231,7 +231,7 @@ def check_clr_bounds(pick: Any, finder: LRFinder, tolerance: float = 3.0) -> boo
         print(f"❌ {name}: max_lr / base_lr = {ratio:.3g}; take base_lr about a third to a "
               f"quarter of max_lr (a ratio between {RATIO_RANGE[0]:g} and {RATIO_RANGE[1]:g}).")
         return False
-    print(f"✅ {name}: ({base_lr:.3g}, {max_lr:.3g}) is a sound range: max_lr is below the loss "
+    print(f"✅ {name}: ({base_lr:.3g}, {max_lr:.3g}) is a sound range: max_lr is not past the loss "
           f"minimum ({lowest:.2g}) and near the end of the steep descent.")
     return True
 
