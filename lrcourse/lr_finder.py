@@ -70,7 +70,10 @@ from torch import nn
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["LRFinder", "METHODS", "rate_schedule", "smooth", "steepest", "valley", "minimum"]
+__all__ = [
+    "LRFinder", "METHODS", "rate_schedule", "smooth", "steepest", "valley", "minimum",
+    "lag_in_decades", "centred_average",
+]
 
 #: The suggestion rules ``LRFinder.suggestion`` knows.
 METHODS = ("steepest", "valley", "minimum")
@@ -167,6 +170,49 @@ def minimum(losses: Iterable[float]) -> int:
     if y.size < 1:
         raise ValueError("losses must hold at least 1 point, got 0")
     return int(np.argmin(y))
+
+
+def lag_in_decades(smooth_f: float, start_lr: float, end_lr: float, num_iter: int) -> float:
+    """How many decades of rate the smoothed curve of an ``"exp"`` sweep trails the raw losses.
+
+    The smoothing is an EMA with ``beta = 1 - smooth_f``; on a steady trend it
+    settles ``beta / (1 - beta)`` iterations behind (the mean age of its weights,
+    lesson 04). An exponential sweep spends
+
+        k = (num_iter - 1) / log10(end_lr / start_lr)
+
+    iterations per decade, so the lag is ``(beta / (1 - beta)) / k`` decades: the
+    smoothed curve shows at rate ``lr`` what the raw losses did at about
+    ``lr / 10 ** lag``.
+
+    Example (100 iterations over 8 decades, then 300 over 5):
+        >>> round(lag_in_decades(0.05, 1e-7, 10.0, 100), 3)
+        1.535
+        >>> round(lag_in_decades(0.05, 1e-5, 1.0, 300), 3)
+        0.318
+    """
+    _check_schedule(start_lr, end_lr, num_iter, "exp")
+    if isinstance(smooth_f, bool) or not isinstance(smooth_f, (int, float)) or not 0 < smooth_f < 1:
+        raise ValueError(f"smooth_f must be a number in (0, 1), got {smooth_f!r}")
+    beta = 1 - smooth_f
+    per_decade = (num_iter - 1) / math.log10(end_lr / start_lr)
+    return (beta / (1 - beta)) / per_decade
+
+
+def centred_average(losses: Iterable[float], half_width: int) -> list:
+    """The mean of each loss and its ``half_width`` neighbours on both sides (fewer at the ends).
+
+    A centred average looks as far ahead as back, so unlike the test's smoothing
+    it has no lag; it needs the whole curve, so it is for reading a finished test.
+
+    Example:
+        >>> centred_average([3.0, 1.0, 2.0, 6.0], half_width=1)
+        [2.0, 2.0, 3.0, 4.0]
+    """
+    if isinstance(half_width, bool) or not isinstance(half_width, int) or half_width < 0:
+        raise ValueError(f"half_width must be a non-negative integer, got {half_width!r}")
+    y = np.asarray(list(losses), dtype=float)
+    return [float(y[max(0, i - half_width) : i + half_width + 1].mean()) for i in range(y.size)]
 
 
 # --- the range test ---------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Tests of the range-test lesson's figures, the torch-lr-finder side-by-side and the exercise."""
+"""Tests of the range-test lesson's figures, widget, the torch-lr-finder side-by-side and the exercises."""
 
 from __future__ import annotations
 
@@ -12,9 +12,17 @@ from matplotlib.figure import Figure
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-from lrcourse.exercises.lr_finder import check_clr_bounds, solution_clr_bounds
-from lrcourse.lr_finder import LRFinder
-from lrcourse.plots.lr_finder import compare_with_torch_lr_finder, plot_range_curves
+from lrcourse.exercises import show_solution
+from lrcourse.exercises.lr_finder import (
+    check_clr_bounds,
+    check_lag_decades,
+    loss_minimum,
+    solution_clr_bounds,
+    solution_lag_decades,
+)
+from lrcourse.lr_finder import LRFinder, centred_average, lag_in_decades, smooth
+from lrcourse.plots.lr_finder import compare_with_torch_lr_finder, plot_range_curves, read_sweep
+from lrcourse.widgets.lr_finder import range_test_explorer, range_test_figure
 
 matplotlib.use("Agg")
 
@@ -116,7 +124,8 @@ def test_compare_needs_a_finished_test():
 def test_checker_accepts_solution_and_reasonable_readings(finder, capsys):
     base, top = finder.clr_bounds()
     assert check_clr_bounds(lambda: solution_clr_bounds(finder), finder)
-    assert check_clr_bounds(lambda: (top * 1.5 / 3, top * 1.5), finder)
+    assert check_clr_bounds(lambda: (top * 1.2 / 3, top * 1.2), finder)  # a reading by eye
+    assert check_clr_bounds(lambda: (top / 1.5 / 3, top / 1.5), finder)
     assert "✅" in capsys.readouterr().out
 
 
@@ -124,11 +133,11 @@ def test_checker_accepts_solution_and_reasonable_readings(finder, capsys):
     ("answer", "message"),
     [
         (lambda top: ..., "not done yet"),
-        (lambda top: (top / 4, top * 10), "too high"),
+        (lambda top: (top / 4, top * 10), "past the loss minimum"),
         (lambda top: (top / 40, top / 10), "too low"),
         (lambda top: (top / 1.2, top), "a third to a"),
         (lambda top: (top / 20, top), "a third to a"),
-        (lambda top: (top, top / 4), "0 < base_lr < max_lr"),
+        (lambda top: (top, top / 4), "swap"),
         (lambda top: top, "two numbers"),
     ],
 )
@@ -150,3 +159,192 @@ def test_checker_bad_arguments():
     f = LRFinder(model, _make_optimizer(model.parameters()), nn.CrossEntropyLoss())
     with pytest.raises(ValueError, match="tolerance"):
         check_clr_bounds(lambda: (1, 2), f, tolerance=1)
+
+
+# --- the lag, the reading of a stored curve, the widget ----------------------------------------
+
+
+def test_lag_in_decades_is_ema_mean_age_over_iterations_per_decade():
+    # Lesson 04: an EMA with weight beta on the past trails a ramp by beta / (1 - beta) steps.
+    beta, n = 0.95, 400
+    ramp = list(range(n))
+    s = smooth(ramp, smooth_f=1 - beta)
+    assert ramp[-1] - s[-1] == pytest.approx(beta / (1 - beta), rel=1e-6)
+    # 100 iterations over 8 decades: 99 / 8 per decade.
+    assert lag_in_decades(0.05, 1e-7, 10.0, 100) == pytest.approx(19 / (99 / 8))
+    assert lag_in_decades(0.05, 1e-5, 1.0, 300) == pytest.approx(19 / (299 / 5))
+    # More iterations per decade, less lag; more smoothing, more lag.
+    assert lag_in_decades(0.05, 1e-5, 1.0, 400) < lag_in_decades(0.05, 1e-5, 1.0, 300)
+    assert lag_in_decades(0.02, 1e-5, 1.0, 300) > lag_in_decades(0.05, 1e-5, 1.0, 300)
+
+
+@pytest.mark.parametrize("smooth_f", [0, 1, -0.1, True, "0.05"])
+def test_lag_in_decades_rejects_bad_smoothing(smooth_f):
+    with pytest.raises(ValueError, match="smooth_f"):
+        lag_in_decades(smooth_f, 1e-5, 1.0, 300)
+
+
+def test_centred_average_has_no_lag_on_a_symmetric_valley():
+    y = [abs(i - 20) for i in range(41)]
+    centred = centred_average(y, half_width=3)
+    assert int(np.argmin(centred)) == 20  # the minimum stays where it is
+    assert int(np.argmin(smooth(y, 0.2))) > 20  # the test's smoothing puts it later
+    assert centred_average([1.0, 5.0], 0) == [1.0, 5.0]
+    with pytest.raises(ValueError, match="half_width"):
+        centred_average(y, -1)
+
+
+@pytest.fixture(scope="module")
+def raw_sweep():
+    """A raw curve recorded without a stop (smooth_f=0, a threshold that never fires)."""
+    model = _make_model()
+    f = LRFinder(model, _make_optimizer(model.parameters()), nn.CrossEntropyLoss())
+    f.range_test(_make_loader(), progress=False, smooth_f=0.0, diverge_th=1e300, **SETTINGS)
+    return f.history["lr"], f.history["raw_loss"]
+
+
+@pytest.mark.parametrize("smooth_f", [0.05, 0.2])
+@pytest.mark.parametrize("rule", ["steepest", "valley", "minimum"])
+def test_read_sweep_gives_what_a_new_finder_run_gives(raw_sweep, smooth_f, rule):
+    model = _make_model()
+    f = LRFinder(model, _make_optimizer(model.parameters()), nn.CrossEntropyLoss())
+    f.range_test(_make_loader(), progress=False, smooth_f=smooth_f, **SETTINGS)
+    reading = read_sweep(*raw_sweep, smooth_f=smooth_f, rule=rule)
+    assert reading["points"] == len(f.history["lr"])
+    assert reading["stopped"] == (f.stop_reason != "finished")
+    assert reading["smoothed"] == pytest.approx(f.history["loss"], rel=1e-12)
+    assert reading["suggestion"] == f.suggestion(rule)
+    assert reading["per_decade"] == pytest.approx(59 / 6)
+    assert reading["lag_decades"] == pytest.approx(lag_in_decades(smooth_f, 1e-5, 10.0, 60))
+    assert reading["offset"] == pytest.approx(
+        np.log10(reading["suggestion"] / reading["loss_minimum"]))
+
+
+def test_read_sweep_rejects_bad_input(raw_sweep):
+    lrs, raw = raw_sweep
+    with pytest.raises(ValueError, match="rule"):
+        read_sweep(lrs, raw, rule="fastest")
+    with pytest.raises(ValueError, match="same length"):
+        read_sweep(lrs, raw[:-1])
+    with pytest.raises(ValueError, match="increasing"):
+        read_sweep(lrs[::-1], raw)
+
+
+def test_widget_update_function_draws_and_describes(raw_sweep):
+    curves = {60: raw_sweep}
+    fig, text = range_test_figure(curves, 60, smooth_f=0.05, rule="valley")
+    assert isinstance(fig, Figure)
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log" and ax.get_title() and ax.get_ylabel()
+    labels = [line.get_label() for line in ax.get_lines()]
+    assert labels[:2] == ["raw loss", "smoothed loss"]
+    assert any(label.startswith("valley:") for label in labels)
+    reading = read_sweep(*raw_sweep, rule="valley")
+    assert text.startswith("60 iterations, 10 per decade; f = 0.05 lags 19 iterations")
+    assert f"valley: {reading['suggestion']:.3g}" in text
+    with pytest.raises(ValueError, match="num_iter"):
+        range_test_figure(curves, 100)
+
+
+def test_widget_panel_controls_and_repr(raw_sweep, capsys):
+    panel = range_test_explorer({60: raw_sweep, 30: raw_sweep}, num_iter=60)
+    assert set(panel.controls) == {"num_iter", "smooth_f", "rule"}
+    assert list(panel.controls["num_iter"].options) == [30, 60]
+    before = panel.message.value
+    panel.controls["rule"].value = "minimum"
+    assert panel.message.value != before and "minimum:" in panel.message.value
+    assert repr(panel).startswith("<lrcourse widget: Range test")
+    assert capsys.readouterr().out == ""  # callbacks never print
+
+
+# --- exercise: predicting the lag ----------------------------------------------------------------
+
+
+def test_lag_checker_accepts_the_reference_and_close_readings(capsys):
+    assert solution_lag_decades == pytest.approx(lag_in_decades(0.05, 1e-7, 10.0, 100))
+    assert check_lag_decades(solution_lag_decades)
+    assert check_lag_decades(19 / (100 / 8))  # 12.5 per decade: close enough
+    assert check_lag_decades(np.float64(1.54))
+    assert check_lag_decades(torch.tensor(1.5))
+    assert check_lag_decades(lambda: 1.55)
+    assert "✅" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [
+        (..., "not done yet"),
+        (None, "not done yet"),
+        (19, "in iterations"),
+        (20.0, "in iterations"),
+        (20 / (99 / 8), "not 1 / f = 20"),
+        ((99 / 8) / 19, "upside down"),
+        (0.19, "not by all 100"),
+        (10 ** (19 / (99 / 8)), "factor in rate"),
+        (0.05 / 0.95, "beta = 1 - f"),
+        (-1.5, "positive"),
+        (3.0, "lag in decades ="),
+        ("1.5", "give one number"),
+        ([1.5], "give one number"),
+        (True, "give one number"),
+        (float("nan"), "finite"),
+        (float("inf"), "finite"),
+    ],
+)
+def test_lag_checker_rejects_typical_mistakes_with_a_hint(capsys, answer, message):
+    assert check_lag_decades(answer) is False
+    assert message in capsys.readouterr().out
+
+
+def test_lag_checker_reports_a_crashing_answer(capsys):
+    assert check_lag_decades(lambda: 1 / 0) is False
+    assert "ZeroDivisionError" in capsys.readouterr().out
+
+
+def test_show_solution_finds_both_references(capsys):
+    show_solution(check_lag_decades)
+    show_solution(check_clr_bounds)
+    out = capsys.readouterr().out
+    assert "solution_lag_decades = 1.53" in out and "clr_bounds()" in out
+
+
+# --- exercise: bounds never past the loss minimum ----------------------------------------------
+
+
+def test_loss_minimum_is_lag_free_and_reference_bounds_respect_it(finder):
+    lowest = loss_minimum(finder)
+    assert lowest in finder.history["lr"]
+    assert finder.clr_bounds()[1] <= lowest * 10**0.1
+
+
+def test_clr_checker_rejects_max_lr_past_the_loss_minimum(finder, capsys):
+    lowest = loss_minimum(finder)
+    top = lowest * 10**0.3  # past the minimum, yet within the factor-3 tolerance
+    assert finder.clr_bounds()[1] * 3 > top  # so only the new rule can reject it
+    assert not check_clr_bounds(lambda: (top / 4, top), finder)
+    assert "past the loss minimum" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [
+        (lambda top: None, "not done yet"),
+        (lambda top: (-2.0, -1.0), "10 ** -2"),
+        (lambda top: (0.0, top), "positive"),
+        (lambda top: (top, top / 4), "swap"),
+        (lambda top: ("0.01", "0.04"), "two numbers"),
+        (lambda top: (float("nan"), top), "finite"),
+        (lambda top: (top / 4, top, top), "two numbers"),
+        (lambda top: "0.01, 0.04", "two numbers"),
+    ],
+)
+def test_clr_checker_hints_for_bad_answers(finder, capsys, answer, message):
+    top = finder.clr_bounds()[1]
+    assert check_clr_bounds(lambda: answer(top), finder) is False
+    assert message in capsys.readouterr().out
+
+
+def test_clr_checker_accepts_a_pair_given_directly(finder, capsys):
+    base, top = solution_clr_bounds(finder)
+    assert check_clr_bounds((base, top), finder)
+    assert "✅" in capsys.readouterr().out

@@ -2,6 +2,10 @@
 
 - :func:`plot_range_curves`: loss curves against the rate (log axis), with an
   optional stopping point and vertical marks for suggested rates;
+- :func:`read_sweep`: read a recorded raw curve as ``LRFinder`` would with a given
+  smoothing and rule (stop, suggestion), plus the lag and the lag-free loss minimum;
+- :func:`draw_sweep_reading`: one such reading on an axes (the lesson's two-speed
+  figure and the range-test widget both draw with it);
 - :func:`compare_with_torch_lr_finder`: run the ``torch-lr-finder`` package on a
   fresh copy of the same model, optimizer and batches as one of our tests, draw both
   curves and return what agrees. Returns ``None`` when the package is not installed.
@@ -21,10 +25,18 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from lrcourse.lr_finder import LRFinder
+from lrcourse.lr_finder import (
+    METHODS,
+    LRFinder,
+    centred_average,
+    minimum,
+    smooth,
+    steepest,
+    valley,
+)
 from lrcourse.plots._base import lr_axis, new_axes
 
-__all__ = ["compare_with_torch_lr_finder", "plot_range_curves"]
+__all__ = ["compare_with_torch_lr_finder", "draw_sweep_reading", "plot_range_curves", "read_sweep"]
 
 
 def plot_range_curves(
@@ -62,6 +74,109 @@ def plot_range_curves(
     ax.set_ylabel(ylabel)
     ax.set_title(title)
     ax.legend(fontsize="small")
+    return ax
+
+
+def read_sweep(
+    lrs: Sequence[float],
+    raw_losses: Sequence[float],
+    smooth_f: float = 0.05,
+    rule: str = "steepest",
+    diverge_th: float = 5.0,
+    skip_start: int = 10,
+    skip_end: int = 5,
+) -> dict[str, Any]:
+    """Read a raw range-test curve (an ``"exp"`` sweep) the way ``LRFinder`` does.
+
+    ``raw_losses`` is the loss of each step, recorded without a stop (``lrs`` and
+    ``raw_losses`` of equal length). The reading smooths it with ``smooth_f``,
+    stops where ``LRFinder.range_test`` would stop (``diverge_th``, or a NaN), and
+    applies ``rule`` with ``LRFinder.suggestion``'s skips, so on the same raw
+    losses it gives the same suggestion as an ``LRFinder`` run with those settings.
+    Re-smoothing a stored curve takes milliseconds, which keeps the widget instant.
+
+    Returns a dict: ``smoothed`` (up to the stop), ``points`` (how many the test
+    records), ``stopped`` (True when the stop fired before the end),
+    ``suggestion`` (the rate), ``per_decade`` (iterations per decade, ``k``),
+    ``lag_iterations`` (``(1 - f) / f``, 0 without smoothing), ``lag_decades``
+    (``lag_iterations / k``), ``loss_minimum`` (the rate where the centred
+    average of the raw losses, over a tenth of a decade on each side, is lowest:
+    it has no lag) and ``offset`` (``log10(suggestion / loss_minimum)``, in
+    decades; negative means below the minimum).
+    """
+    if rule not in METHODS:
+        raise ValueError(f"rule must be one of {METHODS}, got {rule!r}")
+    x = np.asarray(lrs, dtype=float)
+    raw = np.asarray(raw_losses, dtype=float)
+    if x.size != raw.size or x.size < 2:
+        raise ValueError(
+            f"lrs and raw_losses must have the same length, at least 2, got {x.size} and {raw.size}"
+        )
+    if not (x[0] > 0 and np.all(np.diff(x) > 0)):
+        raise ValueError("lrs must be positive and increasing, as in an exponential sweep")
+    smoothed = smooth(np.where(np.isfinite(raw), raw, np.inf), smooth_f)
+    points, best = len(raw), math.inf
+    for i, s_i in enumerate(smoothed):
+        if not (math.isfinite(raw[i]) and math.isfinite(s_i)):
+            points = i + 1
+            break
+        best = min(best, s_i)
+        if s_i > best + (diverge_th - 1) * abs(best):
+            points = i + 1
+            break
+    finite = np.isfinite(smoothed[:points])
+    n = points if finite.all() else int(np.argmin(finite))
+    if n - skip_end - skip_start < 2:
+        raise ValueError(
+            f"the reading keeps {n} finite points, too few for skip_start={skip_start} "
+            f"and skip_end={skip_end}: record a longer sweep"
+        )
+    window_lrs = x[skip_start : n - skip_end]
+    window = np.asarray(smoothed[skip_start : n - skip_end])
+    if rule == "steepest":
+        suggestion = float(window_lrs[steepest(window)])
+    elif rule == "valley":
+        suggestion = float(window_lrs[valley(window)[2]])
+    else:
+        suggestion = float(window_lrs[minimum(window)] / 10)
+    per_decade = 1 / math.log10(x[1] / x[0])
+    lag = (1 - smooth_f) / smooth_f if smooth_f > 0 else 0.0
+    centred = centred_average(raw[:n], half_width=max(1, round(per_decade / 10)))
+    loss_minimum = float(x[int(np.argmin(centred))])
+    return {
+        "smoothed": list(smoothed[:points]),
+        "points": points,
+        "stopped": points < len(raw),
+        "suggestion": suggestion,
+        "per_decade": per_decade,
+        "lag_iterations": lag,
+        "lag_decades": lag / per_decade,
+        "loss_minimum": loss_minimum,
+        "offset": math.log10(suggestion / loss_minimum),
+    }
+
+
+def draw_sweep_reading(
+    ax: Axes, lrs: Sequence[float], raw_losses: Sequence[float], reading: Mapping[str, Any],
+    rule: str, title: str | None = None,
+) -> Axes:
+    """Draw a :func:`read_sweep` reading: raw and smoothed losses, loss minimum, suggestion."""
+    n = reading["points"]
+    raw = np.asarray(raw_losses[:n], dtype=float)
+    ax.plot(lrs[:n], np.where(np.isfinite(raw), raw, np.nan), color="0.75", linewidth=0.8,
+            label="raw loss")
+    ax.plot(lrs[:n], reading["smoothed"], color="C0", label="smoothed loss")
+    ax.axvline(reading["loss_minimum"], color="k", linestyle=":",
+               label=f"loss minimum (no lag): {reading['loss_minimum']:.2g}")
+    ax.axvline(reading["suggestion"], color="C3", linestyle="--",
+               label=f"{rule}: {reading['suggestion']:.2g} ({reading['offset']:+.2f} decades)")
+    lr_axis(ax)
+    ax.set_ylim(0, 3)
+    ax.set_ylabel("training loss")
+    stopped = f", stopped at {n}" if reading["stopped"] else ""
+    ax.set_title(title or f"{len(lrs)} iterations ({reading['per_decade']:.0f} per decade{stopped}), "
+                 f"lag {reading['lag_decades']:.2f} decades")
+    ax.legend(fontsize="small", loc="lower left")
     return ax
 
 

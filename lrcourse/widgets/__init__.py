@@ -14,6 +14,7 @@ from lrcourse.widgets.backprop import training_explorer  # noqa: F401
 from lrcourse.widgets.clr import clr_explorer, clr_figure  # noqa: F401
 from lrcourse.widgets.descent import descent_explorer, first_step_widget  # noqa: F401
 from lrcourse.widgets.ewma import beta_explorer  # noqa: F401
+from lrcourse.widgets.lr_finder import range_test_explorer, range_test_figure  # noqa: F401
 from lrcourse.widgets.optim import first_steps_explorer  # noqa: F401
 from lrcourse.widgets.schedules import schedule_designer  # noqa: F401
 from lrcourse.widgets.surfaces import optimizer_race  # noqa: F401
