@@ -55,6 +55,16 @@ def solution_adagrad_rates(
 # ----------------------------------------------------------------------------------
 
 
+def _growth(lr: float, beta: float = 0.9) -> float:
+    """Heavy ball's growth factor per step along y near the saddle, where f ~ -y²/2.
+
+    y_{t+1} = (1 + beta + lr) y_t - beta y_{t-1}: |y| grows by the larger root of
+    r² - (1 + beta + lr) r + beta = 0, e.g. 1.065 at lr = 0.01.
+    """
+    a = 1 + beta + lr
+    return (a + math.sqrt(a * a - 4 * beta)) / 2
+
+
 def saddle_verdict(lr: Any) -> tuple[bool, str]:
     """Whether ``lr`` solves the saddle exercise, and why (used by :func:`check_saddle_rate`)."""
     if lr is None or lr is Ellipsis:
@@ -74,8 +84,9 @@ def saddle_verdict(lr: Any) -> tuple[bool, str]:
         when = f"after {k} steps" if k is not None else f"not within {SADDLE_SETTLE} steps"
         return False, (
             f"❌ lr = {lr:g} is too small: momentum leaves the ridge {when}, not within "
-            f"{SADDLE_ESCAPE}. The y-step grows by a factor of about 1 + lr/(1 - 0.9) per "
-            f"step: try a larger rate."
+            f"{SADDLE_ESCAPE}. Near the ridge |y| grows each step by r, the larger root of "
+            f"r² − (1.9 + lr)·r + 0.9 = 0 ({_growth(float(lr)):.3f} at this rate): "
+            f"try a larger rate."
         )
     if path.distance() > SADDLE_TOL:
         return False, (
