@@ -16,7 +16,7 @@ import random
 from collections.abc import Callable
 
 from lrcourse.backprop import Forward, TinyNetwork, backward, forward
-from lrcourse.exercises._base import Check, diagnose, report
+from lrcourse.exercises._base import Check, checker, diagnose, report
 
 __all__ = ["check_dE_dw7", "check_dE_dw2", "solution_dE_dw7", "solution_dE_dw2"]
 
@@ -61,6 +61,7 @@ def _cases(n_random: int = 3, seed: int = 7) -> dict[str, tuple[Forward, TinyNet
     return cases
 
 
+@checker('dE/dw7')
 def check_dE_dw7(fn: Callable[[Forward], float]) -> bool:
     """Check ``fn(fwd) -> dE/dw7`` on the worked network and three random ones."""
     cases = _cases()
@@ -87,6 +88,7 @@ def check_dE_dw7(fn: Callable[[Forward], float]) -> bool:
     return report("dE/dw7", lambda label: fn(cases[label][0]), checks, rel=1e-7, abs_=1e-12)
 
 
+@checker('dE/dw2')
 def check_dE_dw2(fn: Callable[[Forward, TinyNetwork], float]) -> bool:
     """Check ``fn(fwd, net) -> dE/dw2`` on the worked network and three random ones."""
     cases = _cases()

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from lrcourse.exercises._base import Check, diagnose, report
+from lrcourse.exercises._base import Check, checker, diagnose, report
 
 __all__ = [
     "check_gd_step",
@@ -57,6 +57,7 @@ def solution_iterate(x0: float, lr: float, n: int) -> list[float]:
 # ----------------------------------------------------------------------------------
 
 
+@checker('one SGD step on w²/2')
 def check_sgd_step(fn: Callable[[float, float], float]) -> bool:
     """Check ``fn(w, lr)``: one SGD step on the loss w^2/2 (the course's first example)."""
     cases = [(1.0, 0.1), (1.0, 0.5), (-2.0, 0.1), (3.0, 1.5)]
@@ -74,6 +75,7 @@ def check_sgd_step(fn: Callable[[float, float], float]) -> bool:
     return report("one SGD step on w²/2", fn, checks)
 
 
+@checker('one step on y = 4x²')
 def check_gd_step(fn: Callable[[float, float], float]) -> bool:
     """Check ``fn(x, lr)``: one gradient-descent step on y = 4 x^2."""
     cases = [(2.0, 0.1), (2.0, 0.2), (-1.5, 0.01), (0.5, 0.3)]
@@ -92,6 +94,7 @@ def check_gd_step(fn: Callable[[float, float], float]) -> bool:
     return report("one step on y = 4x²", fn, checks)
 
 
+@checker('n steps on y = 4x²')
 def check_iterate(fn: Callable[[float, float, int], list[float]]) -> bool:
     """Check ``fn(x0, lr, n)``: the n + 1 iterates of n steps on y = 4 x^2."""
     cases = [(2.0, 0.1, 4), (2.0, 0.2, 4), (2.0, 0.3, 4), (-1.0, 0.05, 6), (2.0, 0.1, 0)]

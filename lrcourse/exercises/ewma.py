@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from lrcourse.ewma import ewma
-from lrcourse.exercises._base import Check, diagnose, report
+from lrcourse.exercises._base import Check, checker, diagnose, report
 
 __all__ = [
     "check_bias_corrected",
@@ -72,6 +72,7 @@ _CASES = [
 ]
 
 
+@checker('EWMA with S_1 = Y_1')
 def check_ewma(fn: Callable[[list[float], float], list[float]]) -> bool:
     """Check ``fn(values, beta)``: the EWMA list S_1..S_n with the start S_1 = Y_1."""
     checks = []
@@ -95,6 +96,7 @@ def check_ewma(fn: Callable[[list[float], float], list[float]]) -> bool:
     return report("EWMA with S_1 = Y_1", fn, checks)
 
 
+@checker('bias-corrected EWMA')
 def check_bias_corrected(fn: Callable[[list[float], float], list[float]]) -> bool:
     """Check ``fn(values, beta)``: S_t / (1 - beta^t) with S_0 = 0, for t = 1..n."""
     checks = []

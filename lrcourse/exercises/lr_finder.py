@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
+from lrcourse.exercises._base import SetupError, TooSlow, _kind, answer_problem, checker
 from lrcourse.lr_finder import LRFinder
 
 __all__ = ["check_clr_bounds", "solution_clr_bounds"]
@@ -30,30 +31,35 @@ def solution_clr_bounds(finder: LRFinder) -> tuple[float, float]:
     return finder.clr_bounds()
 
 
+@checker('CLR bounds from the range test')
 def check_clr_bounds(
     pick: Callable[[], tuple[float, float]], finder: LRFinder, tolerance: float = 3.0
 ) -> bool:
     """Check the ``(base_lr, max_lr)`` that ``pick()`` returns against ``finder``'s curve."""
     if not isinstance(finder, LRFinder):
-        raise ValueError(f"finder must be an LRFinder, got {type(finder).__name__}")
+        raise SetupError(f"finder must be an LRFinder, got {type(finder).__name__}")
     if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or tolerance <= 1:
-        raise ValueError(f"tolerance must be a number > 1, got {tolerance!r}")
+        raise SetupError(f"tolerance must be a number > 1, got {tolerance!r}")
     name = "CLR bounds from the range test"
     try:
         answer = pick()
     except NotImplementedError:
         answer = ...
+    except TooSlow:
+        raise
     except Exception as error:
         print(f"❌ {name}: calling it raised {type(error).__name__}: {error}")
         return False
     if answer is None or answer is Ellipsis:
         print(f"⏳ {name}: not done yet. Return (base_lr, max_lr) and run again.")
         return False
-    try:
-        base_lr, max_lr = (float(v) for v in answer)
-    except (TypeError, ValueError):
-        print(f"❌ {name}: return two numbers (base_lr, max_lr), got {answer!r}.")
+    problem = answer_problem(answer, [1.0, 1.0])
+    if problem is None and (not isinstance(answer, (list, tuple)) or len(answer) != 2):
+        problem = f"got {_kind(answer)}."
+    if problem:
+        print(f"❌ {name}: return two numbers (base_lr, max_lr); {problem}")
         return False
+    base_lr, max_lr = (float(v) for v in answer)
     if not (math.isfinite(base_lr) and math.isfinite(max_lr) and 0 < base_lr < max_lr):
         print(f"❌ {name}: need 0 < base_lr < max_lr, got ({base_lr:.3g}, {max_lr:.3g}).")
         return False

@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from lrcourse.exercises._base import Check, diagnose, report
+from lrcourse.exercises._base import Check, checker, diagnose, report
 
 __all__ = ["ADAM_CASES", "check_adam_step", "solution_adam_step"]
 
@@ -74,6 +74,7 @@ def _mistakes(w, g, m, v, t, lr, betas, eps) -> dict[str, tuple[float, float, fl
     return out
 
 
+@checker('one Adam step')
 def check_adam_step(fn: Callable[..., tuple[float, float, float]]) -> bool:
     """Check ``fn(w, g, m, v, t, lr, betas, eps) -> (w_t, m_t, v_t)``: one Adam step."""
     checks = []

@@ -17,7 +17,7 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from lrcourse.exercises._base import Check, report
+from lrcourse.exercises._base import Check, checker, report
 from lrcourse.surfaces import STARTS, run_named
 
 __all__ = [
@@ -101,6 +101,7 @@ def saddle_verdict(lr: Any) -> tuple[bool, str]:
     )
 
 
+@checker('crossing the saddle', takes_function=False)
 def check_saddle_rate(lr: Any) -> bool:
     """Check a rate for momentum (0.9) on the saddle: escape within 100 steps, then settle."""
     ok, message = saddle_verdict(lr)
@@ -108,6 +109,7 @@ def check_saddle_rate(lr: Any) -> bool:
     return ok
 
 
+@checker("AdaGrad's per-parameter rates")
 def check_adagrad_rates(fn: Callable[[Sequence[Sequence[float]], float, float], list[float]]
                         ) -> bool:
     """Check ``fn(grads, lr, eps)``: AdaGrad's per-parameter rates after ``grads``."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from lrcourse.exercises._base import Check, diagnose, report
+from lrcourse.exercises._base import Check, checker, diagnose, report
 
 __all__ = ["check_batches", "check_iterations", "solution_batches", "solution_iterations"]
 
@@ -41,6 +41,7 @@ def solution_batches(order: list[int], batch_size: int) -> list[list[int]]:
 # ----------------------------------------------------------------------------------
 
 
+@checker('iterations = epochs x ceil(N / B)')
 def check_iterations(fn: Callable[[int, int, int], int]) -> bool:
     """Check ``fn(n_samples, batch_size, epochs)``: the number of updates in training."""
     cases = [(50_000, 256, 10), (50_000, 256, 1), (50_000, 250, 10), (1438, 32, 5),
@@ -66,6 +67,7 @@ def check_iterations(fn: Callable[[int, int, int], int]) -> bool:
     return report("iterations = epochs x ceil(N / B)", fn, checks, rel=0.0, abs_=0.0)
 
 
+@checker('batches of a shuffled order')
 def check_batches(fn: Callable[[list[int], int], list[list[int]]]) -> bool:
     """Check ``fn(order, batch_size)``: consecutive batches of a shuffled index list."""
     cases = [([4, 0, 3, 1, 2], 2), ([7, 2, 5, 0, 1, 6, 3, 4], 4), ([3, 1, 2, 0], 1),
