@@ -307,15 +307,23 @@ def test_optimizer_race_redraws_when_a_control_changes():
 # ----------------------------------------------------------------------------------
 
 
-def test_saddle_checker_accepts_the_solution_and_rejects_wrong_rates(capsys):
+def test_saddle_checker_accepts_only_the_smallest_grid_rate(capsys):
     assert ex.check_saddle_rate(ex.solution_saddle_rate)
     assert "✅" in capsys.readouterr().out
-    for lr, words in [(0.005, "too small"), (1.0, "too large"), (0.01, "too small")]:
+    for lr, words in [(0.005, "too small"), (0.03, "too small"), (0.032, "smaller rate"),
+                      (0.5, "smaller rate"), (0.0305, "not on the grid")]:
         assert ex.check_saddle_rate(lr) is False
         assert words in capsys.readouterr().out
     assert ex.check_saddle_rate(...) is False
     assert "not done yet" in capsys.readouterr().out
-    assert ex.check_saddle_rate("0.1") is False and ex.check_saddle_rate(-0.1) is False
+    assert ex.check_saddle_rate("0.031") is False and ex.check_saddle_rate(-0.1) is False
+
+
+def test_saddle_hint_growth_factor_matches_the_measured_growth():
+    path = S.run_named("saddle", "Momentum", lr=0.01, steps=80)
+    ys = [abs(y) for _, y in path.xy]
+    assert ys[70] / ys[69] == pytest.approx(ex._growth(0.01), rel=1e-3)
+    assert round(ex._growth(0.01), 3) == 1.065
 
 
 def test_adagrad_checker_accepts_the_solution_and_rejects_mistakes(capsys):
@@ -331,9 +339,22 @@ def test_adagrad_checker_accepts_the_solution_and_rejects_mistakes(capsys):
     def one_rate(grads, lr, eps):
         return lr / (math.sqrt(sum(v * v for g in grads for v in g)) + eps)
 
-    for wrong in (no_sqrt, last_only, one_rate):
+    def mean_not_sum(grads, lr, eps):
+        return [lr / (math.sqrt(sum(g[i] ** 2 for g in grads) / len(grads)) + eps)
+                for i in range(len(grads[0]))]
+
+    def squares_after_sum(grads, lr, eps):
+        return [lr / (abs(sum(g[i] for g in grads)) + eps) for i in range(len(grads[0]))]
+
+    def times_root(grads, lr, eps):
+        return [lr * math.sqrt(sum(g[i] ** 2 for g in grads)) for i in range(len(grads[0]))]
+
+    for wrong, hint in [(no_sqrt, "square root"), (last_only, "ALL steps"),
+                        (one_rate, "one rate per parameter"), (mean_not_sum, "RMSProp"),
+                        (squares_after_sum, "square each gradient"), (times_root, "divide lr")]:
         assert ex.check_adagrad_rates(wrong) is False
-        assert "❌" in capsys.readouterr().out
+        out = capsys.readouterr().out
+        assert "❌" in out and hint in out, out
     assert ex.check_adagrad_rates(lambda grads, lr, eps: ...) is False
     assert "not done yet" in capsys.readouterr().out
 

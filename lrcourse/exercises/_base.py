@@ -357,3 +357,52 @@ def show_solution(checker: Callable[..., Any]) -> None:
         print(inspect.getsource(solution).rstrip())
     else:
         print(f"{checker.__name__.replace('check_', 'solution_', 1)} = {solution!r}")
+
+
+def report_value(
+    name: str,
+    answer: Any,
+    expected: float | tuple[float, ...],
+    mistakes: Mapping[str, Any] | Iterable[tuple[str, Any]] = (),
+    default: str = "",
+    rel: float = 1e-3,
+    abs_: float = 1e-9,
+) -> bool:
+    """Judge a predicted value (one number, or a tuple of numbers) and print one line.
+
+    A stub (``...`` or ``None``) is "not done yet"; an answer that is not a number
+    (or not a tuple of the right length) is named; a wrong number gets the hint
+    of the first ``mistakes`` entry it reproduces, else ``default``.
+
+    >>> report_value("edge", 0.04, 0.04)
+    ✅ edge: 0.04 is right.
+    True
+    >>> report_value("edge", 0.08, 0.04, {"the curvature is 50, not 25.": 0.08})
+    ❌ edge: 0.08 is not it. Hint: the curvature is 50, not 25.
+    False
+    """
+    if answer is None or answer is Ellipsis:
+        print(f"⏳ {name}: not done yet. Write your prediction in place of ... and run again.")
+        return False
+    if isinstance(expected, tuple):
+        problem = answer_problem(answer, list(expected))
+        if problem is None and (not isinstance(answer, (list, tuple)) or len(answer) != len(expected)):
+            letters = ", ".join("abcdef"[: len(expected)])
+            problem = f"give {len(expected)} numbers in parentheses, like ({letters})."
+        if problem:
+            print(f"❌ {name}: {problem.replace('it returned', 'got', 1)}")
+            return False
+    else:
+        problem = value_problem(answer)
+        if problem:
+            print(f"❌ {name}: {problem}")
+            return False
+    shown = _short(tuple(float(v) for v in answer)) if isinstance(expected, tuple) else _short(
+        float(answer))
+    if _close(answer, expected, rel, abs_):
+        print(f"✅ {name}: {shown} is right.")
+        return True
+    pairs = mistakes.items() if isinstance(mistakes, Mapping) else mistakes
+    hint = next((h for h, wrong in pairs if _close(answer, wrong, rel, abs_)), default)
+    print(f"❌ {name}: {shown} is not it.{f' Hint: {hint}' if hint else ''}")
+    return False

@@ -31,7 +31,7 @@ def solution_clr_bounds(finder: LRFinder) -> tuple[float, float]:
     return finder.clr_bounds()
 
 
-@checker('CLR bounds from the range test')
+@checker("CLR bounds from the range test")
 def check_clr_bounds(
     pick: Callable[[], tuple[float, float]], finder: LRFinder, tolerance: float = 3.0
 ) -> bool:

@@ -71,7 +71,7 @@ def solution_linear_warmup(step: int, init_lr: float, warmup_steps: int) -> floa
 # ----------------------------------------------------------------------------------
 
 
-@checker('MultiStepLR([50, 125, 160], 0.5) rate')
+@checker("MultiStepLR([50, 125, 160], 0.5) rate")
 def check_multistep_rate(fn: Callable[[int], float]) -> bool:
     """Check ``fn(epoch)``: MultiStepLR([50, 125, 160], gamma=0.5) from 0.1, at many epochs."""
     epochs = (0, 49, 50, 51, 124, 125, 130, 159, 160, 199)
@@ -92,7 +92,7 @@ def check_multistep_rate(fn: Callable[[int], float]) -> bool:
     return report("MultiStepLR([50, 125, 160], 0.5) rate", fn, checks)
 
 
-@checker('milestones and gamma of the mystery curve', takes_function=False)
+@checker("milestones and gamma of the mystery curve", takes_function=False)
 def check_curve_settings(milestones: Any, gamma: Any) -> bool:
     """Check that ``MultiStepLR(milestones, gamma)`` from 0.1 draws :func:`mystery_curve`."""
     name = "milestones and gamma of the mystery curve"
@@ -129,7 +129,7 @@ def check_curve_settings(milestones: Any, gamma: Any) -> bool:
     return True
 
 
-@checker('gradual linear warmup')
+@checker("gradual linear warmup")
 def check_linear_warmup(fn: Callable[[int, float, int], float]) -> bool:
     """Check ``fn(step, init_lr, warmup_steps)``: gradual warmup as in Goyal et al. (2017)."""
     cases = [(0, 0.1, 2500), (1, 0.1, 2500), (1250, 0.1, 2500), (2499, 0.1, 2500),

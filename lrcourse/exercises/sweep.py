@@ -106,7 +106,7 @@ def _tables() -> list[tuple[_Table, str, str]]:
     ]
 
 
-@checker('fastest_rate')
+@checker("fastest_rate")
 def check_fastest_rate(fn: Callable[[SweepResult, str], float]) -> bool:
     """Check ``fn(result, optimizer)`` -> the rate of the fastest reached run."""
     checks = [Check((table, opt), solution_fastest_rate(table, opt), hint)
@@ -114,7 +114,7 @@ def check_fastest_rate(fn: Callable[[SweepResult, str], float]) -> bool:
     return report("fastest_rate", fn, checks)
 
 
-@checker('rate choice', takes_function=False)
+@checker("rate choice", takes_function=False)
 def check_rate_choice(
     result: SweepResult, optimizers: Sequence[str], lr: Any, max_steps: int
 ) -> bool:
