@@ -57,6 +57,8 @@ __all__ = [
     "SURFACES",
     "Path",
     "Surface",
+    "best_rate",
+    "contraction_factor",
     "format_race",
     "make_optimizer",
     "race",
@@ -147,12 +149,15 @@ STARTS: dict[str, tuple[float, float]] = {
 #: The six optimizers of the lesson, in the order of the syllabus.
 OPTIMIZERS = ("SGD", "Momentum", "AdaGrad", "RMSProp", "Adam", "Adadelta")
 
-#: The learning rate of each optimizer on each surface. SGD and Momentum share
-#: one rate on the saddle, so only momentum differs; elsewhere each rate is a
-#: good one for that optimizer found by trying a few. Adadelta keeps PyTorch's
+#: The learning rate of each optimizer on each surface. On the ravine SGD and
+#: Momentum have their own best rate from the grid 0.001, 0.002, ..., 0.1 (the
+#: fewest steps to stay within 0.01 of the minimum, :func:`best_rate`), so the
+#: two are compared fairly. SGD and Momentum share one
+#: rate on the saddle, so only momentum differs; elsewhere each rate is a good
+#: one for that optimizer found by trying a few. Adadelta keeps PyTorch's
 #: default lr = 1.0 everywhere (its pace is set by eps, see the lesson).
 RATES: dict[str, dict[str, float]] = {
-    "ravine": {"SGD": 0.036, "Momentum": 0.01, "AdaGrad": 1.0, "RMSProp": 0.1,
+    "ravine": {"SGD": 0.039, "Momentum": 0.009, "AdaGrad": 1.0, "RMSProp": 0.1,
                "Adam": 0.3, "Adadelta": 1.0},
     "saddle": {"SGD": 0.01, "Momentum": 0.01, "AdaGrad": 0.1, "RMSProp": 0.01,
                "Adam": 0.05, "Adadelta": 1.0},
@@ -164,6 +169,76 @@ RATES: dict[str, dict[str, float]] = {
 #: a good one per optimizer from a few tried.
 DIGITS_RATES: dict[str, float] = {"SGD": 0.1, "Momentum": 0.05, "AdaGrad": 0.05,
                                   "RMSProp": 0.003, "Adam": 0.01, "Adadelta": 1.0}
+
+
+# ----------------------------------------------------------------------------------
+# Conditioning: how fast gradient descent and heavy ball shrink a quadratic's error
+# ----------------------------------------------------------------------------------
+
+
+def contraction_factor(lr: float, curvatures: Sequence[float], momentum: float = 0.0) -> float:
+    """The worst per-step factor by which the error shrinks on a quadratic.
+
+    On ``f = sum_i lambda_i w_i^2 / 2`` each direction is its own one-dimensional
+    problem. Gradient descent multiplies it by ``1 - lr lambda``; heavy ball
+    (PyTorch's ``SGD(momentum=beta)``, ``v = beta v + g``, ``w = w - lr v``)
+    obeys ``e_{t+1} = (1 + beta - lr lambda) e_t - beta e_{t-1}``, whose long-run
+    factor per step is the larger root in size of
+
+        r^2 - (1 + beta - lr lambda) r + beta = 0.
+
+    The run converges when the factor is below 1; for heavy ball that needs
+    ``0 < lr lambda < 2 + 2 beta``.
+
+    Args:
+        lr: the learning rate, > 0.
+        curvatures: the eigenvalues lambda of the quadratic (at least one, each > 0).
+        momentum: beta, 0 for plain gradient descent, 0 <= beta < 1.
+
+    Example:
+        >>> round(contraction_factor(2 / 51, [1, 50]), 4)   # best GD rate, (k-1)/(k+1)
+        0.9608
+        >>> k = 50  # heavy ball at its best beta and lr: (sqrt k - 1)/(sqrt k + 1)
+        >>> beta, lr = ((k**0.5 - 1) / (k**0.5 + 1)) ** 2, (2 / (k**0.5 + 1)) ** 2
+        >>> round(contraction_factor(lr, [1, k], momentum=beta), 4)
+        0.7522
+    """
+    lr = check_positive("lr", lr)
+    curvatures = [float(c) for c in curvatures]
+    if not curvatures or not all(math.isfinite(c) and c > 0 for c in curvatures):
+        raise ValueError(f"curvatures must be numbers > 0, got {curvatures!r}")
+    if isinstance(momentum, bool) or not isinstance(momentum, (int, float)) \
+            or not 0 <= momentum < 1:
+        raise ValueError(f"momentum must be a number in [0, 1), got {momentum!r}")
+    worst = 0.0
+    for lam in curvatures:
+        a = 1 + momentum - lr * lam
+        root = (a * a - 4 * momentum) ** 0.5  # complex when the direction swings
+        worst = max(worst, abs((a + root) / 2), abs((a - root) / 2))
+    return worst
+
+
+def best_rate(
+    name: str, rates: Sequence[float], surface: str = "ravine", tol: float = 1e-2,
+    steps: int = 300,
+) -> tuple[float, int | None]:
+    """The rate of ``rates`` after which ``name`` soonest stays within ``tol`` of a minimum.
+
+    Each rate runs ``steps`` steps from the surface's start (float64, so the
+    counts are exact); the count is :meth:`Path.steps_to_stay`; ties go to the
+    first rate. Returns ``(lr, steps)``, with ``steps`` ``None`` when no rate
+    arrives.
+
+    Example:
+        >>> best_rate("SGD", [0.036, 0.039])
+        (0.039, 151)
+    """
+    best: tuple[float, int | None] = (float(rates[0]), None)
+    for lr in rates:
+        k = run_named(surface, name, lr=float(lr), steps=steps).steps_to_stay(tol)
+        if k is not None and (best[1] is None or k < best[1]):
+            best = (float(lr), k)
+    return best
 
 
 # ----------------------------------------------------------------------------------
@@ -298,6 +373,25 @@ class Path:
                 return k
         return None
 
+    def steps_to_stay(self, tol: float = 1e-3) -> int | None:
+        """The first k from which the path stays within ``tol`` of a minimum, or ``None``.
+
+        Unlike :meth:`steps_to_minimum` a path that swings through the minimum and
+        out again does not count until it has stopped swinging out.
+
+        Example:
+            >>> run_named("ravine", "Momentum", lr=0.009, steps=300).steps_to_stay(1e-2)
+            99
+        """
+        if not (isinstance(tol, (int, float)) and tol > 0):
+            raise ValueError(f"tol must be a number > 0, got {tol!r}")
+        if self.diverged or self.distance() > tol:
+            return None
+        k = len(self.xy) - 1
+        while k > 0 and self.distance(k - 1) <= tol:
+            k -= 1
+        return k
+
     def steps_to_escape(self, threshold: float = 0.5) -> int | None:
         """The first k with ``|y| > threshold``: when a run has left the saddle's ridge.
 
@@ -398,11 +492,17 @@ def race(
     names: Sequence[str] = OPTIMIZERS,
     rates: dict[str, float] | None = None,
     start: Sequence[float] | None = None,
+    library: str = "torch",
 ) -> dict[str, Path]:
-    """:func:`run_named` for several optimizers from one start: their paths by name."""
+    """:func:`run_named` for several optimizers from one start: their paths by name.
+
+    ``library="lrcourse"`` races :mod:`lrcourse.optim`'s optimizers, which do the
+    same float64 operations on every CPU; PyTorch's vectorised kernels can differ
+    between CPU types in the last bit, which matters for a chaotic path.
+    """
     surface = _check_surface(surface)
     rates = {**RATES.get(surface.name, {}), **(rates or {})}
-    return {n: run_named(surface, n, rates.get(n), start, steps) for n in names}
+    return {n: run_named(surface, n, rates.get(n), start, steps, library) for n in names}
 
 
 def format_race(

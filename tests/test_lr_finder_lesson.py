@@ -344,7 +344,7 @@ def test_clr_checker_hints_for_bad_answers(finder, capsys, answer, message):
     assert message in capsys.readouterr().out
 
 
-def test_clr_checker_accepts_a_pair_given_directly(finder, capsys):
+def test_clr_checker_wants_a_function_so_it_can_limit_its_time(finder, capsys):
     base, top = solution_clr_bounds(finder)
-    assert check_clr_bounds((base, top), finder)
-    assert "✅" in capsys.readouterr().out
+    assert not check_clr_bounds((base, top), finder)
+    assert "expected a function" in capsys.readouterr().out

@@ -1,13 +1,34 @@
-"""What every exercise checker shares: comparing answers and saying so."""
+"""What every exercise checker shares: comparing answers and saying so.
+
+Every checker is wrapped by :func:`checker`, which makes it safe to call with
+whatever a learner hands it: an answer of the wrong type, NaN, a function that
+raises or one that never returns. The checker then prints one line saying what
+is wrong and returns ``False``; it never raises and never hangs (a learner's
+function gets :data:`TIME_LIMIT` seconds per call).
+"""
 
 from __future__ import annotations
 
+import functools
 import inspect
 import math
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+#: Seconds one call of a learner's function may take before the checker gives up.
+TIME_LIMIT = 3.0
+
+
+class TooSlow(Exception):
+    """A learner's function did not return within :data:`TIME_LIMIT` seconds."""
+
+
+class SetupError(ValueError):
+    """A checker was called with bad arguments by the lesson, not by the learner's answer."""
 
 
 @dataclass(frozen=True)
@@ -26,6 +47,8 @@ class Check:
 
 
 def _close(got: Any, expected: Any, rel: float, abs_: float) -> bool:
+    if isinstance(got, (str, bytes, bool)):
+        return False
     if isinstance(expected, (list, tuple)):
         try:
             got = list(got)
@@ -89,11 +112,18 @@ def report(
         except NotImplementedError:
             print(f"⏳ {name}: not done yet. Replace the stub with your code and run again.")
             return False
+        except TooSlow:
+            raise  # checker() reports it, once
         except Exception as error:  # a learner's bug: report it, do not crash the lesson
-            print(f"❌ {name}: calling it with {case.args} raised {type(error).__name__}: {error}")
+            print(f"❌ {name}: calling it with {_one_line(case.args)} raised "
+                  f"{type(error).__name__}: {_one_line(error)}")
             return False
         if got is None or got is Ellipsis:
             print(f"⏳ {name}: not done yet (it returned {got!r}). Fill in the stub and run again.")
+            return False
+        problem = answer_problem(got, case.expected)
+        if problem:
+            print(f"❌ {name}: for input {_one_line(case.args)} {problem}")
             return False
         if not _close(got, case.expected, rel, abs_):
             hint = f" Hint: {case.hint}" if case.hint else ""
@@ -112,7 +142,188 @@ def _short(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         inner = ", ".join(_short(v) for v in list(value)[:6])
         return f"[{inner}{', ...' if len(value) > 6 else ''}]"
-    return repr(value)
+    return _one_line(repr(value))
+
+
+def _one_line(value: Any, width: int = 160) -> str:
+    text = " ".join(str(value).split())
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def _kind(value: Any) -> str:
+    shape = getattr(value, "shape", None)
+    if shape is not None and hasattr(value, "ndim"):
+        return f"a {type(value).__name__} of shape {tuple(shape)}"
+    return f"a {type(value).__name__}"
+
+
+def answer_problem(got: Any, expected: Any) -> str | None:
+    """What is wrong with the *form* of ``got`` as an answer shaped like ``expected``, or None.
+
+    Catches answers that are no number at all: text (even text holding the
+    right number), ``True``/``False``, ``None``, a tensor or array of the wrong
+    shape, NaN and infinity. 0-d tensors and arrays and NumPy numbers count as
+    numbers. A list of the wrong length, or a list where one number is expected
+    (and the other way round), is left to the comparison, whose hints often
+    name that mistake.
+
+    >>> answer_problem("0.9", 0.9)
+    "it returned the text '0.9'; return a number, not a string."
+    >>> answer_problem(float("nan"), 0.9)[:27]
+    'it returned NaN (not a numb'
+    >>> answer_problem(0.9, 0.9) is None
+    True
+    """
+    if isinstance(got, (str, bytes)):
+        return f"it returned the text {_one_line(repr(got), 40)}; return a number, not a string."
+    if isinstance(expected, (list, tuple)):
+        if getattr(got, "ndim", 1) not in (0, 1) or isinstance(got, (dict, set)):
+            return f"it returned {_kind(got)}; return a list of {len(expected)} values."
+        try:
+            items = list(got)
+        except TypeError:
+            return None  # one value where a list is expected: the comparison says so
+        if len(items) != len(expected):
+            return None
+        for k, (g, e) in enumerate(zip(items, expected, strict=True)):
+            problem = answer_problem(g, e)
+            if problem:
+                return f"item {k}: {problem}"
+        return None
+    if got is None or got is Ellipsis:
+        return f"it returned {got!r}; return a number."
+    if isinstance(got, bool):
+        return f"it returned {got}, a truth value; return a number."
+    if getattr(got, "ndim", 0) != 0:
+        return f"it returned {_kind(got)}; return one number (float(...) of a single value)."
+    if isinstance(got, (list, tuple)):
+        return None  # a list where one number is expected: the comparison says so
+    try:
+        value = float(got)
+    except (TypeError, ValueError):
+        return f"it returned {_kind(got)}; return a number."
+    if math.isnan(value):
+        return ("it returned NaN (not a number): look for 0/0, inf - inf or the square root "
+                "of a negative number.")
+    if math.isinf(value) and not (isinstance(expected, (int, float)) and math.isinf(expected)):
+        return "it returned an infinite number: look for a division by zero."
+    return None
+
+
+def value_problem(value: Any) -> str | None:
+    """What is wrong with a value meant to be one finite number (not a function), or None.
+
+    >>> value_problem("0.04")
+    "got the text '0.04'; write the number without quotes."
+    >>> value_problem(0.04) is None
+    True
+    """
+    if isinstance(value, (str, bytes)):
+        return f"got the text {_one_line(repr(value), 40)}; write the number without quotes."
+    if isinstance(value, (list, tuple, dict, set)):
+        return f"got a {type(value).__name__}; give one number."
+    problem = answer_problem(value, 0.0)
+    return problem and problem.replace("it returned", "got", 1).replace("; return", "; give", 1)
+
+
+def call_with_limit(function: Callable[..., Any], *args: Any, limit: float = TIME_LIMIT) -> Any:
+    """``function(*args)``, or :class:`TooSlow` raised after ``limit`` seconds.
+
+    In the main thread (where a notebook runs its cells) an alarm signal stops
+    the call; elsewhere the call runs in a helper thread that is left behind when
+    time is up.
+    """
+    if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
+        def stop(signum: int, frame: Any) -> None:
+            raise TooSlow
+
+        previous = signal.signal(signal.SIGALRM, stop)
+        signal.setitimer(signal.ITIMER_REAL, limit)
+        try:
+            return function(*args)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = function(*args)
+        except BaseException as error:  # handed back to the caller below
+            outcome["error"] = error
+
+    worker = threading.Thread(target=target, daemon=True)
+    worker.start()
+    worker.join(limit)
+    if worker.is_alive():
+        raise TooSlow
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
+class _Learner:
+    """A learner's function that may take at most :data:`TIME_LIMIT` seconds per call.
+
+    Once a call has run out of time every later call fails at once, so a
+    checker that calls the function many times still returns within seconds.
+    """
+
+    def __init__(self, function: Callable[..., Any]) -> None:
+        self.function = function
+        self.too_slow = False
+
+    def __call__(self, *args: Any) -> Any:
+        if self.too_slow:
+            raise TooSlow
+        try:
+            return call_with_limit(self.function, *args)
+        except TooSlow:
+            self.too_slow = True
+            raise
+
+
+def checker(name: str, takes_function: bool = True) -> Callable[[Callable[..., bool]],
+                                                               Callable[..., bool]]:
+    """Make a checker safe for any answer: a one-line verdict, ``True`` or ``False``, no exception.
+
+    With ``takes_function`` the first argument is the learner's function: a stub
+    (``...`` or ``None``) is "not done yet", anything else that cannot be called
+    is reported, and every call of it is limited to :data:`TIME_LIMIT` seconds.
+    Any exception except :class:`SetupError` (bad arguments from the lesson
+    itself) becomes one line of output.
+    """
+
+    def wrap(check: Callable[..., bool]) -> Callable[..., bool]:
+        @functools.wraps(check)
+        def safe(*args: Any, **kwargs: Any) -> bool:
+            if takes_function and args:
+                answer = args[0]
+                if answer is None or answer is Ellipsis:
+                    print(f"⏳ {name}: not done yet. Define your function and pass it in.")
+                    return False
+                if not callable(answer) or isinstance(answer, type):
+                    print(f"❌ {name}: expected a function, got {_kind(answer)} "
+                          f"({_one_line(repr(answer), 40)}).")
+                    return False
+                args = (_Learner(answer), *args[1:])
+            try:
+                return bool(check(*args, **kwargs))
+            except SetupError:
+                raise
+            except TooSlow:
+                print(f"❌ {name}: your function did not finish within {TIME_LIMIT:g} s; "
+                      "look for a loop that never ends.")
+            except RecursionError:
+                print(f"❌ {name}: your function calls itself without end (RecursionError).")
+            except Exception as error:  # whatever the answer did, the lesson goes on
+                print(f"❌ {name}: could not check the answer: {type(error).__name__}: "
+                      f"{_one_line(error)}")
+            return False
+
+        return safe
+
+    return wrap
 
 
 def solution_of(checker: Callable[..., Any]) -> Any:
@@ -146,3 +357,52 @@ def show_solution(checker: Callable[..., Any]) -> None:
         print(inspect.getsource(solution).rstrip())
     else:
         print(f"{checker.__name__.replace('check_', 'solution_', 1)} = {solution!r}")
+
+
+def report_value(
+    name: str,
+    answer: Any,
+    expected: float | tuple[float, ...],
+    mistakes: Mapping[str, Any] | Iterable[tuple[str, Any]] = (),
+    default: str = "",
+    rel: float = 1e-3,
+    abs_: float = 1e-9,
+) -> bool:
+    """Judge a predicted value (one number, or a tuple of numbers) and print one line.
+
+    A stub (``...`` or ``None``) is "not done yet"; an answer that is not a number
+    (or not a tuple of the right length) is named; a wrong number gets the hint
+    of the first ``mistakes`` entry it reproduces, else ``default``.
+
+    >>> report_value("edge", 0.04, 0.04)
+    ✅ edge: 0.04 is right.
+    True
+    >>> report_value("edge", 0.08, 0.04, {"the curvature is 50, not 25.": 0.08})
+    ❌ edge: 0.08 is not it. Hint: the curvature is 50, not 25.
+    False
+    """
+    if answer is None or answer is Ellipsis:
+        print(f"⏳ {name}: not done yet. Write your prediction in place of ... and run again.")
+        return False
+    if isinstance(expected, tuple):
+        problem = answer_problem(answer, list(expected))
+        if problem is None and (not isinstance(answer, (list, tuple)) or len(answer) != len(expected)):
+            letters = ", ".join("abcdef"[: len(expected)])
+            problem = f"give {len(expected)} numbers in parentheses, like ({letters})."
+        if problem:
+            print(f"❌ {name}: {problem.replace('it returned', 'got', 1)}")
+            return False
+    else:
+        problem = value_problem(answer)
+        if problem:
+            print(f"❌ {name}: {problem}")
+            return False
+    shown = _short(tuple(float(v) for v in answer)) if isinstance(expected, tuple) else _short(
+        float(answer))
+    if _close(answer, expected, rel, abs_):
+        print(f"✅ {name}: {shown} is right.")
+        return True
+    pairs = mistakes.items() if isinstance(mistakes, Mapping) else mistakes
+    hint = next((h for h, wrong in pairs if _close(answer, wrong, rel, abs_)), default)
+    print(f"❌ {name}: {shown} is not it.{f' Hint: {hint}' if hint else ''}")
+    return False

@@ -14,11 +14,19 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from typing import Any
 
 from lrcourse.backprop import Forward, TinyNetwork, backward, forward
-from lrcourse.exercises._base import Check, diagnose, report
+from lrcourse.exercises._base import Check, checker, diagnose, report, report_value
 
-__all__ = ["check_dE_dw7", "check_dE_dw2", "solution_dE_dw7", "solution_dE_dw2"]
+__all__ = [
+    "check_dE_dw7",
+    "check_dE_dw2",
+    "solution_dE_dw7",
+    "solution_dE_dw2",
+    "check_sigmoid_at_2",
+    "solution_sigmoid_at_2",
+]
 
 
 # ----------------------------------------------------------------------------------
@@ -61,6 +69,7 @@ def _cases(n_random: int = 3, seed: int = 7) -> dict[str, tuple[Forward, TinyNet
     return cases
 
 
+@checker("dE/dw7")
 def check_dE_dw7(fn: Callable[[Forward], float]) -> bool:
     """Check ``fn(fwd) -> dE/dw7`` on the worked network and three random ones."""
     cases = _cases()
@@ -87,6 +96,7 @@ def check_dE_dw7(fn: Callable[[Forward], float]) -> bool:
     return report("dE/dw7", lambda label: fn(cases[label][0]), checks, rel=1e-7, abs_=1e-12)
 
 
+@checker("dE/dw2")
 def check_dE_dw2(fn: Callable[[Forward, TinyNetwork], float]) -> bool:
     """Check ``fn(fwd, net) -> dE/dw2`` on the worked network and three random ones."""
     cases = _cases()
@@ -115,3 +125,29 @@ def check_dE_dw2(fn: Callable[[Forward, TinyNetwork], float]) -> bool:
         )
         checks.append(Check((label,), grads.dE_dw2, hint))
     return report("dE/dw2", lambda label: fn(*cases[label]), checks, rel=1e-7, abs_=1e-12)
+
+
+# ----------------------------------------------------------------------------------
+# Prediction
+# ----------------------------------------------------------------------------------
+
+#: Exercise 3: (df/dw, df/db) of f = 1/(exp(-(w x + b)) + 1) at x = 2, w = 0, b = 0.
+#: f = 0.5, f (1 - f) = 0.25; df/dw = 0.25 * x = 0.5 and df/db = 0.25 * 1.
+solution_sigmoid_at_2 = (0.5, 0.25)
+
+
+@checker("sigmoid gradients at x = 2, predicted", takes_function=False)
+def check_sigmoid_at_2(grads: Any) -> bool:
+    """Check a prediction (df/dw, df/db) of the sigmoid neuron at x = 2, w = b = 0."""
+    mistakes = {
+        "df/dw has one more factor than df/db: da/dw = x = 2.": (0.25, 0.25),
+        "b is added, not multiplied by x: dc/db = 1, so df/db has no factor x.": (0.5, 0.5),
+        "the two minus signs (reciprocal and negation) cancel: both are positive.":
+            (-0.5, -0.25),
+        "first df/dw, then df/db.": (0.25, 0.5),
+        "the input x is 2 but w is 0, so wx + b = 0 and f is still 0.5: f (1 - f) = 0.25.":
+            (2 * 0.5 * 0.5 * 0.5, 0.5 * 0.5 * 0.5),
+    }
+    return report_value("sigmoid gradients at x = 2, predicted", grads, solution_sigmoid_at_2,
+                        mistakes, "f = 0.5 since wx + b = 0; the sigmoid's derivative f (1 - f) "
+                        "times the last factor of each path (x for w, 1 for b).", rel=1e-6)

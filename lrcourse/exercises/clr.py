@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from lrcourse.exercises._base import Check, diagnose, report
+from lrcourse.exercises._base import Check, checker, diagnose, report
 from lrcourse.schedules import cyclical_lr
 
 __all__ = ["check_triangular_lr", "solution_triangular_lr"]
@@ -47,6 +47,7 @@ def _hint(fn: Callable, t: int, base: float, top: float, size: int) -> str:
                     "max_lr, at t = 2 step_size base_lr.", abs_=1e-15)
 
 
+@checker("triangular cyclical rate")
 def check_triangular_lr(fn: Callable[[int, float, float, int], float]) -> bool:
     """Check ``fn(iteration, base_lr, max_lr, step_size)`` against ``cyclical_lr``."""
     cases = [(0, 1e-4, 1e-3, 100), (50, 1e-4, 1e-3, 100), (100, 1e-4, 1e-3, 100),

@@ -14,8 +14,9 @@ few inputs and, when an answer matches a typical mistake, names it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
-from lrcourse.exercises._base import Check, diagnose, report
+from lrcourse.exercises._base import Check, checker, diagnose, report, report_value
 
 __all__ = [
     "check_gd_step",
@@ -24,6 +25,10 @@ __all__ = [
     "solution_gd_step",
     "solution_iterate",
     "solution_sgd_step",
+    "check_three_steps",
+    "solution_three_steps",
+    "check_edge_25",
+    "solution_edge_25",
 ]
 
 
@@ -57,6 +62,7 @@ def solution_iterate(x0: float, lr: float, n: int) -> list[float]:
 # ----------------------------------------------------------------------------------
 
 
+@checker("one SGD step on w²/2")
 def check_sgd_step(fn: Callable[[float, float], float]) -> bool:
     """Check ``fn(w, lr)``: one SGD step on the loss w^2/2 (the course's first example)."""
     cases = [(1.0, 0.1), (1.0, 0.5), (-2.0, 0.1), (3.0, 1.5)]
@@ -74,6 +80,7 @@ def check_sgd_step(fn: Callable[[float, float], float]) -> bool:
     return report("one SGD step on w²/2", fn, checks)
 
 
+@checker("one step on y = 4x²")
 def check_gd_step(fn: Callable[[float, float], float]) -> bool:
     """Check ``fn(x, lr)``: one gradient-descent step on y = 4 x^2."""
     cases = [(2.0, 0.1), (2.0, 0.2), (-1.5, 0.01), (0.5, 0.3)]
@@ -92,6 +99,7 @@ def check_gd_step(fn: Callable[[float, float], float]) -> bool:
     return report("one step on y = 4x²", fn, checks)
 
 
+@checker("n steps on y = 4x²")
 def check_iterate(fn: Callable[[float, float, int], list[float]]) -> bool:
     """Check ``fn(x0, lr, n)``: the n + 1 iterates of n steps on y = 4 x^2."""
     cases = [(2.0, 0.1, 4), (2.0, 0.2, 4), (2.0, 0.3, 4), (-1.0, 0.05, 6), (2.0, 0.1, 0)]
@@ -115,3 +123,47 @@ def check_iterate(fn: Callable[[float, float, int], list[float]]) -> bool:
                         "start from [x0] and append x - lr * 8 * x, n times.")
         checks.append(Check((x0, lr, n), right, hint))
     return report("n steps on y = 4x²", fn, checks)
+
+
+# ----------------------------------------------------------------------------------
+# Predictions: a number written down before running anything
+# ----------------------------------------------------------------------------------
+
+#: Start here, exercise 2: w after three SGD steps on w^2/2 from w = 1 with lr = 0.5.
+#: Each step multiplies w by 1 - lr = 0.5.
+solution_three_steps = 0.125
+
+#: The learning rate, exercise 3: on y = 25 x^2 (gradient 50 x, curvature 50), the
+#: rate that lands on the minimum in one step, 1/50, and the edge of stability, 2/50.
+solution_edge_25 = (0.02, 0.04)
+
+
+@checker("three SGD steps on w²/2, predicted", takes_function=False)
+def check_three_steps(w3: Any) -> bool:
+    """Check a prediction of w after three steps of lr 0.5 on w²/2 from w = 1."""
+    mistakes = {
+        "that is one step; each of the three multiplies w by 1 - lr again.": 0.5,
+        "that is two steps; take a third.": 0.25,
+        "the gradient changes as w shrinks: each step subtracts lr * (current w), "
+        "not lr * 1.": 1 - 3 * 0.5,
+        "step against the gradient: w - lr * w, not w + lr * w.": 1.5**3,
+    }
+    return report_value("three SGD steps on w²/2, predicted", w3, solution_three_steps,
+                        mistakes, "each step multiplies w by (1 - lr); do that three times.",
+                        rel=1e-6)
+
+
+@checker("one-step rate and edge for y = 25x²", takes_function=False)
+def check_edge_25(rates: Any) -> bool:
+    """Check a prediction (one-step rate, edge of stability) for y = 25 x^2."""
+    mistakes = {
+        "the curvature of 25x² is 50 (its gradient is 50x), not 25: use 1/50 and 2/50.":
+            (0.04, 0.08),
+        "first the rate that lands in one step (factor 0), then the edge (factor -1).":
+            (0.04, 0.02),
+        "the edge is where the factor 1 - 50·lr reaches -1, twice the one-step rate.":
+            (0.02, 0.02),
+    }
+    return report_value("one-step rate and edge for y = 25x²", rates, solution_edge_25,
+                        mistakes, "one step multiplies x by 1 - 50·lr: it is 0 at the one-step "
+                        "rate and -1 at the edge.", rel=1e-6)

@@ -15,15 +15,18 @@ are below.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from lrcourse.ewma import ewma
-from lrcourse.exercises._base import Check, diagnose, report
+from lrcourse.exercises._base import Check, checker, diagnose, report, report_value
 
 __all__ = [
     "check_bias_corrected",
     "check_ewma",
     "solution_bias_corrected",
     "solution_ewma",
+    "check_window_075",
+    "solution_window_075",
 ]
 
 
@@ -72,6 +75,7 @@ _CASES = [
 ]
 
 
+@checker("EWMA with S_1 = Y_1")
 def check_ewma(fn: Callable[[list[float], float], list[float]]) -> bool:
     """Check ``fn(values, beta)``: the EWMA list S_1..S_n with the start S_1 = Y_1."""
     checks = []
@@ -95,6 +99,7 @@ def check_ewma(fn: Callable[[list[float], float], list[float]]) -> bool:
     return report("EWMA with S_1 = Y_1", fn, checks)
 
 
+@checker("bias-corrected EWMA")
 def check_bias_corrected(fn: Callable[[list[float], float], list[float]]) -> bool:
     """Check ``fn(values, beta)``: S_t / (1 - beta^t) with S_0 = 0, for t = 1..n."""
     checks = []
@@ -116,3 +121,25 @@ def check_bias_corrected(fn: Callable[[list[float], float], list[float]]) -> boo
                         "S_t / (1 − β^t), t = 1, 2, ...")
         checks.append(Check((list(values), beta), right, hint))
     return report("bias-corrected EWMA", fn, checks)
+
+
+# ----------------------------------------------------------------------------------
+# Prediction
+# ----------------------------------------------------------------------------------
+
+#: Exercise 3: at beta = 0.75, the effective window 1/(1 - beta) and the lag behind
+#: a steady ramp beta/(1 - beta), in steps.
+solution_window_075 = (4.0, 3.0)
+
+
+@checker("window and ramp lag at β = 0.75", takes_function=False)
+def check_window_075(pair: Any) -> bool:
+    """Check a prediction (effective window, ramp lag) of an EWMA with beta = 0.75."""
+    mistakes = {
+        "the lag is the mean age β/(1 − β), one less than the window 1/(1 − β).": (4.0, 4.0),
+        "the window is 1/(1 − β) = 4; the lag β/(1 − β) is one less.": (3.0, 3.0),
+        "first the window 1/(1 − β), then the lag β/(1 − β).": (3.0, 4.0),
+        "1/(1 − β), not 1/β: 1 − 0.75 = 0.25.": (1 / 0.75, 1.0),
+    }
+    return report_value("window and ramp lag at β = 0.75", pair, solution_window_075,
+                        mistakes, "window 1/(1 − β), lag β/(1 − β): both in steps.", rel=1e-3)

@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from lrcourse.exercises._base import SetupError, _kind, _one_line, checker
 from lrcourse.lr_finder import LRFinder, centred_average
 
 __all__ = [
@@ -120,6 +121,7 @@ def _answer_of(name: str, pick: Any, todo: str) -> tuple[bool, Any]:
 # ----------------------------------------------------------------------------------
 
 
+@checker("lag of the quick sweep", takes_function=False)
 def check_lag_decades(answer: Any) -> bool:
     """Check a predicted lag, in decades, of the quick sweep (100 iterations, 1e-7 to 10, f = 0.05)."""
     name = "lag of the quick sweep"
@@ -167,12 +169,13 @@ def check_lag_decades(answer: Any) -> bool:
     return False
 
 
+@checker("CLR bounds from the range test")
 def check_clr_bounds(pick: Any, finder: LRFinder, tolerance: float = 3.0) -> bool:
     """Check the ``(base_lr, max_lr)`` that ``pick()`` returns against ``finder``'s curve."""
     if not isinstance(finder, LRFinder):
-        raise ValueError(f"finder must be an LRFinder, got {type(finder).__name__}")
+        raise SetupError(f"finder must be an LRFinder, got {type(finder).__name__}")
     if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or tolerance <= 1:
-        raise ValueError(f"tolerance must be a number > 1, got {tolerance!r}")
+        raise SetupError(f"tolerance must be a number > 1, got {tolerance!r}")
     name = "CLR bounds from the range test"
     ok, answer = _answer_of(name, pick, "Return (base_lr, max_lr) and run again.")
     if not ok:
@@ -183,7 +186,8 @@ def check_clr_bounds(pick: Any, finder: LRFinder, tolerance: float = 3.0) -> boo
         pair = None
     numbers_ = [_real(v) for v in pair] if pair is not None else None
     if numbers_ is None or len(numbers_) != 2 or None in numbers_:
-        print(f"❌ {name}: return two numbers (base_lr, max_lr), got {answer!r}.")
+        print(f"❌ {name}: return two numbers (base_lr, max_lr), got {_kind(answer)} "
+              f"({_one_line(repr(answer), 40)}).")
         return False
     base_lr, max_lr = numbers_
     if not (math.isfinite(base_lr) and math.isfinite(max_lr)):

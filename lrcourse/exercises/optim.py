@@ -19,10 +19,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import Any
 
-from lrcourse.exercises._base import Check, diagnose, report
+from lrcourse.exercises._base import Check, checker, diagnose, report, report_value
 
-__all__ = ["ADAM_CASES", "check_adam_step", "solution_adam_step"]
+__all__ = [
+    "ADAM_CASES",
+    "check_adam_step",
+    "solution_adam_step",
+    "check_first_steps",
+    "solution_first_steps",
+]
 
 #: The inputs the checker tries: (w, g, m, v, t, lr, betas, eps).
 ADAM_CASES: list[tuple] = [
@@ -74,6 +81,7 @@ def _mistakes(w, g, m, v, t, lr, betas, eps) -> dict[str, tuple[float, float, fl
     return out
 
 
+@checker("one Adam step")
 def check_adam_step(fn: Callable[..., tuple[float, float, float]]) -> bool:
     """Check ``fn(w, g, m, v, t, lr, betas, eps) -> (w_t, m_t, v_t)``: one Adam step."""
     checks = []
@@ -83,3 +91,34 @@ def check_adam_step(fn: Callable[..., tuple[float, float, float]]) -> bool:
                         "w - lr * mhat / (sqrt(vhat) + eps); return (w_t, m_t, v_t).")
         checks.append(Check(args, solution_adam_step(*args), hint))
     return report("one Adam step", fn, checks)
+
+
+# ----------------------------------------------------------------------------------
+# Prediction
+# ----------------------------------------------------------------------------------
+
+#: Exercise 2: w after the FIRST step on w^2/2 from w = 1 (gradient 1) of
+#: Adam(lr=0.05, betas=(0.5, 0.9)), RMSprop(lr=0.05, alpha=0.96) and Adagrad(lr=0.05).
+#: Adam's bias correction makes its first step lr whatever the betas; RMSprop has
+#: none, so it steps lr / sqrt(1 - alpha) = 0.05 / 0.2; AdaGrad steps lr * g / |g|.
+#: (eps moves RMSprop's answer by about 1e-8.)
+solution_first_steps = (0.95, 0.75, 0.95)
+
+
+@checker("first steps of Adam, RMSprop and AdaGrad", takes_function=False)
+def check_first_steps(ws: Any) -> bool:
+    """Check a prediction of w_1 for Adam, RMSprop and AdaGrad (settings of exercise 2)."""
+    rms_plain = 1 - 0.05 / math.sqrt(0.04)
+    adam_raw = 1 - 0.05 * 0.5 / math.sqrt(0.1)
+    mistakes = {
+        "RMSprop has no bias correction: s_1 = (1 − α)·g² = 0.04, so its first step is "
+        "lr / sqrt(0.04), five times lr.": (0.95, 0.95, 0.95),
+        "Adam corrects both moments by 1 − β^1: mhat = vhat = g, so its first step is lr.":
+            (adam_raw, rms_plain, 0.95),
+        "RMSprop divides by the square root of s_1 = (1 − α)·g², not by sqrt(α).":
+            (0.95, 1 - 0.05 / math.sqrt(0.96), 0.95),
+        "AdaGrad's first step is lr·g/sqrt(g²) = lr.": (0.95, rms_plain, 0.9),
+    }
+    return report_value("first steps of Adam, RMSprop and AdaGrad", ws, solution_first_steps,
+                        mistakes, "work out s_1 (and m_1) for each from g = 1, then "
+                        "w_1 = 1 − step.", rel=0.0, abs_=1e-6)

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from lrcourse import schedules as S
-from lrcourse.exercises._base import Check, diagnose, report
+from lrcourse.exercises._base import Check, _one_line, checker, diagnose, report, value_problem
 
 __all__ = [
     "MYSTERY_EPOCHS",
@@ -71,6 +71,7 @@ def solution_linear_warmup(step: int, init_lr: float, warmup_steps: int) -> floa
 # ----------------------------------------------------------------------------------
 
 
+@checker("MultiStepLR([50, 125, 160], 0.5) rate")
 def check_multistep_rate(fn: Callable[[int], float]) -> bool:
     """Check ``fn(epoch)``: MultiStepLR([50, 125, 160], gamma=0.5) from 0.1, at many epochs."""
     epochs = (0, 49, 50, 51, 124, 125, 130, 159, 160, 199)
@@ -91,11 +92,21 @@ def check_multistep_rate(fn: Callable[[int], float]) -> bool:
     return report("MultiStepLR([50, 125, 160], 0.5) rate", fn, checks)
 
 
+@checker("milestones and gamma of the mystery curve", takes_function=False)
 def check_curve_settings(milestones: Any, gamma: Any) -> bool:
     """Check that ``MultiStepLR(milestones, gamma)`` from 0.1 draws :func:`mystery_curve`."""
     name = "milestones and gamma of the mystery curve"
     if milestones is Ellipsis or gamma is Ellipsis or milestones is None or gamma is None:
         print(f"⏳ {name}: not done yet. Replace the ... with your answers and run again.")
+        return False
+    problem = value_problem(gamma)
+    if problem:
+        print(f"❌ {name}: gamma is one number; {problem}")
+        return False
+    if isinstance(milestones, (str, bytes)) or not isinstance(milestones, (list, tuple)) or not all(
+            isinstance(m, int) and not isinstance(m, bool) for m in milestones):
+        print(f"❌ {name}: milestones is a list of whole epoch numbers, like [10, 20]; "
+              f"got {_one_line(repr(milestones), 60)}.")
         return False
     try:
         got = S.schedule_values(S.multistep_lr, MYSTERY_EPOCHS, base_lr=0.1,
@@ -118,6 +129,7 @@ def check_curve_settings(milestones: Any, gamma: Any) -> bool:
     return True
 
 
+@checker("gradual linear warmup")
 def check_linear_warmup(fn: Callable[[int, float, int], float]) -> bool:
     """Check ``fn(step, init_lr, warmup_steps)``: gradual warmup as in Goyal et al. (2017)."""
     cases = [(0, 0.1, 2500), (1, 0.1, 2500), (1250, 0.1, 2500), (2499, 0.1, 2500),

@@ -18,7 +18,7 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from lrcourse.exercises._base import Check, report
+from lrcourse.exercises._base import Check, SetupError, checker, report, value_problem
 from lrcourse.sweep import Member, Run, SweepResult
 
 __all__ = [
@@ -106,6 +106,7 @@ def _tables() -> list[tuple[_Table, str, str]]:
     ]
 
 
+@checker("fastest_rate")
 def check_fastest_rate(fn: Callable[[SweepResult, str], float]) -> bool:
     """Check ``fn(result, optimizer)`` -> the rate of the fastest reached run."""
     checks = [Check((table, opt), solution_fastest_rate(table, opt), hint)
@@ -113,26 +114,29 @@ def check_fastest_rate(fn: Callable[[SweepResult, str], float]) -> bool:
     return report("fastest_rate", fn, checks)
 
 
+@checker("rate choice", takes_function=False)
 def check_rate_choice(
     result: SweepResult, optimizers: Sequence[str], lr: Any, max_steps: int
 ) -> bool:
     """Say whether every one of ``optimizers`` reached the target within ``max_steps`` at ``lr``."""
     name = "rate choice"
     if not isinstance(result, SweepResult):
-        raise ValueError(f"result must be a SweepResult, got {type(result).__name__}")
+        raise SetupError(f"result must be a SweepResult, got {type(result).__name__}")
     if isinstance(max_steps, bool) or not isinstance(max_steps, int) or max_steps < 1:
-        raise ValueError(f"max_steps must be a positive integer, got {max_steps!r}")
+        raise SetupError(f"max_steps must be a positive integer, got {max_steps!r}")
     optimizers = list(optimizers)
     known = sorted({r.optimizer for r in result.rows})
     for opt in optimizers:
         if opt not in known:
-            raise ValueError(f"optimizers must be among the sweep's {known}, got {opt!r}")
+            raise SetupError(f"optimizers must be among the sweep's {known}, got {opt!r}")
     if lr is None or lr is Ellipsis:
         print(f"⏳ {name}: not done yet. Set the rate you chose and run again.")
         return False
-    if not isinstance(lr, (int, float)) or isinstance(lr, bool) or not lr > 0:
-        print(f"❌ {name}: a learning rate is a positive number, got {lr!r}.")
+    problem = value_problem(lr)
+    if problem or not lr > 0:
+        print(f"❌ {name}: a learning rate is a positive number; {problem or f'got {lr!r}.'}")
         return False
+    lr = float(lr)
     rates = sorted({r.lr for r in result.rows})
     match = [r for r in rates if math.isclose(r, lr, rel_tol=1e-3)]
     if not match:

@@ -14,10 +14,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import Any
 
-from lrcourse.exercises._base import Check, diagnose, report
+from lrcourse.exercises._base import Check, checker, diagnose, report, report_value
 
-__all__ = ["check_batches", "check_iterations", "solution_batches", "solution_iterations"]
+__all__ = [
+    "check_batches",
+    "check_iterations",
+    "solution_batches",
+    "solution_iterations",
+    "check_drop_last",
+    "solution_drop_last",
+]
 
 
 # ----------------------------------------------------------------------------------
@@ -41,6 +49,7 @@ def solution_batches(order: list[int], batch_size: int) -> list[list[int]]:
 # ----------------------------------------------------------------------------------
 
 
+@checker("iterations = epochs x ceil(N / B)")
 def check_iterations(fn: Callable[[int, int, int], int]) -> bool:
     """Check ``fn(n_samples, batch_size, epochs)``: the number of updates in training."""
     cases = [(50_000, 256, 10), (50_000, 256, 1), (50_000, 250, 10), (1438, 32, 5),
@@ -66,6 +75,7 @@ def check_iterations(fn: Callable[[int, int, int], int]) -> bool:
     return report("iterations = epochs x ceil(N / B)", fn, checks, rel=0.0, abs_=0.0)
 
 
+@checker("batches of a shuffled order")
 def check_batches(fn: Callable[[list[int], int], list[list[int]]]) -> bool:
     """Check ``fn(order, batch_size)``: consecutive batches of a shuffled index list."""
     cases = [([4, 0, 3, 1, 2], 2), ([7, 2, 5, 0, 1, 6, 3, 4], 4), ([3, 1, 2, 0], 1),
@@ -88,3 +98,28 @@ def check_batches(fn: Callable[[list[int], int], list[list[int]]]) -> bool:
                         "use order[start:start + B] for start = 0, B, 2B, ...")
         checks.append(Check((list(order), b), right, hint))
     return report("batches of a shuffled order", fn, checks, rel=0.0, abs_=0.0)
+
+
+# ----------------------------------------------------------------------------------
+# Prediction
+# ----------------------------------------------------------------------------------
+
+#: Exercise 3: batches per epoch of ``DataLoader(1,438 samples, batch_size=64)``,
+#: first with the default ``drop_last=False``, then with ``drop_last=True``.
+solution_drop_last = (23, 22)
+
+
+@checker("batches per epoch with and without drop_last", takes_function=False)
+def check_drop_last(counts: Any) -> bool:
+    """Check a prediction (batches with drop_last=False, with drop_last=True) for N=1438, B=64."""
+    mistakes = {
+        "the default keeps the last, smaller batch (1438 = 22·64 + 30): round up.": (22, 22),
+        "drop_last=True drops that smaller batch: round down.": (23, 23),
+        "first the default (keeps the short batch), then drop_last=True (drops it).": (22, 23),
+        "count whole batches: 1438/64 = 22.47 is not a number of batches.": (1438 / 64,
+                                                                              1438 / 64),
+    }
+    return report_value("batches per epoch with and without drop_last", counts,
+                        solution_drop_last, mistakes,
+                        "ceil(N / B) batches when the last, smaller one is kept, floor(N / B) "
+                        "when it is dropped.", rel=0.0, abs_=1e-9)
