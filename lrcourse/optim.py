@@ -39,7 +39,7 @@ from typing import Any
 import torch
 from torch.optim import Optimizer
 
-from lrcourse._checks import check_finite
+from lrcourse._checks import check_bool, check_finite, check_int, check_range
 
 __all__ = [
     "SGD",
@@ -61,43 +61,43 @@ Closure = Callable[[], torch.Tensor] | None
 # ----------------------------------------------------------------------------------
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _check_unit_interval(name: str, value: Any, *, closed: bool = False) -> None:
+def _unit(name: str, value: Any, *, closed: bool = False) -> float:
     """``value`` in [0, 1), or in [0, 1] when ``closed``."""
-    inside = _is_number(value) and (0 <= value <= 1 if closed else 0 <= value < 1)
-    if not inside:
-        allowed = "[0, 1]" if closed else "[0, 1)"
-        raise ValueError(f"{name} must be a number in {allowed}, got {value!r}")
+    return check_range(name, value, 0, 1, high_open=not closed)
 
 
-def _check_betas(betas: Any) -> None:
+def _betas(betas: Any) -> tuple[float, float]:
     if not (isinstance(betas, tuple | list) and len(betas) == 2):
         raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
-    _check_unit_interval("betas[0]", betas[0])
-    _check_unit_interval("betas[1]", betas[1])
+    return _unit("betas[0]", betas[0]), _unit("betas[1]", betas[1])
+
+
+def _flags(hyper: dict[str, Any], *names: str) -> dict[str, bool]:
+    return {name: check_bool(name, hyper[name]) for name in names}
 
 
 class _FromFormula(Optimizer):
     """What all our optimizers share: argument checks and the closure protocol.
 
-    ``_check(hyper)`` of each subclass validates one dictionary of hyper-parameters.
-    It runs on the constructor's defaults and on every parameter group (a group may
-    override a default), before anything is stored.
+    ``_check(hyper)`` of each subclass validates one dictionary of hyper-parameters
+    and returns them as plain Python numbers (a NumPy scalar or a 0-d tensor becomes
+    a ``float``). It runs on the constructor's defaults and on every parameter group
+    (a group may override a default), before anything is stored.
     """
 
     def __init__(self, params: Params, defaults: dict[str, Any]) -> None:
-        self._check(defaults)
-        super().__init__(params, defaults)
+        super().__init__(params, self._check(defaults))
 
     def add_param_group(self, param_group: dict[str, Any]) -> None:
-        self._check({**self.defaults, **param_group})
-        super().add_param_group(param_group)
+        if not isinstance(param_group, dict):
+            raise ValueError(f"param_group must be a dict, got {type(param_group).__name__}")
+        checked = self._check({**self.defaults, **param_group})
+        super().add_param_group(
+            {**param_group, **{k: v for k, v in checked.items() if k in param_group}}
+        )
 
     @staticmethod
-    def _check(hyper: dict[str, Any]) -> None:  # pragma: no cover - overridden
+    def _check(hyper: dict[str, Any]) -> dict[str, Any]:  # pragma: no cover - overridden
         raise NotImplementedError
 
     @staticmethod
@@ -177,17 +177,21 @@ class SGD(_FromFormula):
         super().__init__(params, defaults)
 
     @staticmethod
-    def _check(hyper: dict[str, Any]) -> None:
-        check_finite("lr", hyper["lr"], 0)
-        _check_unit_interval("momentum", hyper["momentum"])
-        _check_unit_interval("dampening", hyper["dampening"], closed=True)
-        check_finite("weight_decay", hyper["weight_decay"], 0)
-        if hyper["nesterov"] and (hyper["momentum"] == 0 or hyper["dampening"] != 0):
+    def _check(hyper: dict[str, Any]) -> dict[str, Any]:
+        checked = dict(
+            lr=check_finite("lr", hyper["lr"], 0),
+            momentum=_unit("momentum", hyper["momentum"]),
+            dampening=_unit("dampening", hyper["dampening"], closed=True),
+            weight_decay=check_finite("weight_decay", hyper["weight_decay"], 0),
+            **_flags(hyper, "nesterov", "maximize"),
+        )
+        if checked["nesterov"] and (checked["momentum"] == 0 or checked["dampening"] != 0):
             raise ValueError(
                 "nesterov=True needs momentum > 0 and dampening = 0, got "
                 f"nesterov={hyper['nesterov']!r}, momentum={hyper['momentum']!r}, "
                 f"dampening={hyper['dampening']!r}"
             )
+        return {**hyper, **checked}
 
     @torch.no_grad()
     def step(self, closure: Closure = None) -> torch.Tensor | None:
@@ -245,9 +249,9 @@ class EMAMomentum(_FromFormula):
         super().__init__(params, dict(lr=lr, beta=beta))
 
     @staticmethod
-    def _check(hyper: dict[str, Any]) -> None:
-        check_finite("lr", hyper["lr"], 0)
-        _check_unit_interval("beta", hyper["beta"])
+    def _check(hyper: dict[str, Any]) -> dict[str, Any]:
+        return {**hyper, "lr": check_finite("lr", hyper["lr"], 0),
+                "beta": _unit("beta", hyper["beta"])}
 
     @torch.no_grad()
     def step(self, closure: Closure = None) -> torch.Tensor | None:
@@ -309,9 +313,10 @@ class Adagrad(_FromFormula):
         super().__init__(params, defaults)
 
     @staticmethod
-    def _check(hyper: dict[str, Any]) -> None:
-        for name in ("lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps"):
-            check_finite(name, hyper[name], 0)
+    def _check(hyper: dict[str, Any]) -> dict[str, Any]:
+        names = ("lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps")
+        return {**hyper, **{name: check_finite(name, hyper[name], 0) for name in names},
+                **_flags(hyper, "maximize")}
 
     @torch.no_grad()
     def step(self, closure: Closure = None) -> torch.Tensor | None:
@@ -380,12 +385,14 @@ class RMSprop(_FromFormula):
         super().__init__(params, defaults)
 
     @staticmethod
-    def _check(hyper: dict[str, Any]) -> None:
-        check_finite("lr", hyper["lr"], 0)
-        _check_unit_interval("alpha", hyper["alpha"])
-        check_finite("eps", hyper["eps"], 0)
-        check_finite("weight_decay", hyper["weight_decay"], 0)
-        _check_unit_interval("momentum", hyper["momentum"])
+    def _check(hyper: dict[str, Any]) -> dict[str, Any]:
+        return {**hyper,
+                "lr": check_finite("lr", hyper["lr"], 0),
+                "alpha": _unit("alpha", hyper["alpha"]),
+                "eps": check_finite("eps", hyper["eps"], 0),
+                "weight_decay": check_finite("weight_decay", hyper["weight_decay"], 0),
+                "momentum": _unit("momentum", hyper["momentum"]),
+                **_flags(hyper, "centered", "maximize")}
 
     @torch.no_grad()
     def step(self, closure: Closure = None) -> torch.Tensor | None:
@@ -450,11 +457,13 @@ class Adadelta(_FromFormula):
         super().__init__(params, defaults)
 
     @staticmethod
-    def _check(hyper: dict[str, Any]) -> None:
-        check_finite("lr", hyper["lr"], 0)
-        _check_unit_interval("rho", hyper["rho"])
-        check_finite("eps", hyper["eps"], 0)
-        check_finite("weight_decay", hyper["weight_decay"], 0)
+    def _check(hyper: dict[str, Any]) -> dict[str, Any]:
+        return {**hyper,
+                "lr": check_finite("lr", hyper["lr"], 0),
+                "rho": _unit("rho", hyper["rho"]),
+                "eps": check_finite("eps", hyper["eps"], 0),
+                "weight_decay": check_finite("weight_decay", hyper["weight_decay"], 0),
+                **_flags(hyper, "maximize")}
 
     @torch.no_grad()
     def step(self, closure: Closure = None) -> torch.Tensor | None:
@@ -528,11 +537,13 @@ class Adam(_FromFormula):
         super().__init__(params, defaults)
 
     @staticmethod
-    def _check(hyper: dict[str, Any]) -> None:
-        check_finite("lr", hyper["lr"], 0)
-        _check_betas(hyper["betas"])
-        check_finite("eps", hyper["eps"], 0)
-        check_finite("weight_decay", hyper["weight_decay"], 0)
+    def _check(hyper: dict[str, Any]) -> dict[str, Any]:
+        return {**hyper,
+                "lr": check_finite("lr", hyper["lr"], 0),
+                "betas": _betas(hyper["betas"]),
+                "eps": check_finite("eps", hyper["eps"], 0),
+                "weight_decay": check_finite("weight_decay", hyper["weight_decay"], 0),
+                **_flags(hyper, "amsgrad", "maximize", "decoupled_weight_decay")}
 
     @torch.no_grad()
     def step(self, closure: Closure = None) -> torch.Tensor | None:
@@ -609,7 +620,7 @@ def two_step_trace(
         make_optimizer: builds an optimizer from a list of parameters, e.g.
             ``lambda p: torch.optim.SGD(p, lr=0.01, momentum=0.9)`` or the same with
             ``lrcourse.optim.SGD``.
-        steps: number of updates, a positive integer (default 2).
+        steps: number of updates, an integer >= 1 (default 2).
         w0: the starting weight, a finite number (default 1.0).
 
     Example::
@@ -619,11 +630,9 @@ def two_step_trace(
     """
     if not callable(make_optimizer):
         raise ValueError(f"make_optimizer must be callable, got {make_optimizer!r}")
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"steps must be a positive integer, got {steps!r}")
-    if not (_is_number(w0) and math.isfinite(w0)):
-        raise ValueError(f"w0 must be a finite number, got {w0!r}")
-    w = torch.tensor(float(w0), dtype=torch.float32, requires_grad=True)
+    steps = check_int("steps", steps, 1)
+    w0 = check_finite("w0", w0)
+    w = torch.tensor(w0, dtype=torch.float32, requires_grad=True)
     optimizer = make_optimizer([w])
     if not isinstance(optimizer, Optimizer):
         raise ValueError(
