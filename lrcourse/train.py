@@ -39,7 +39,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from lrcourse._checks import check_int
+from lrcourse._checks import check_bool, check_choice, check_int
 
 __all__ = ["History", "fit", "evaluate"]
 
@@ -149,7 +149,7 @@ def evaluate(
                 inputs, targets = inputs.to(device), targets.to(device)
                 outputs = model(inputs)
                 n = targets.shape[0]
-                total_loss += criterion(outputs, targets).item() * n
+                total_loss += _loss_value(criterion(outputs, targets)) * n
                 hits = _correct(outputs, targets)
                 classified = classified and hits is not None
                 correct += hits or 0
@@ -212,20 +212,18 @@ def fit(
     _check_module(model)
     if not isinstance(optimizer, torch.optim.Optimizer):
         raise ValueError(f"optimizer must be a torch.optim.Optimizer, got {optimizer!r}")
-    check_int("epochs", epochs, 1)
-    if scheduler_interval not in INTERVALS:
-        raise ValueError(
-            f"scheduler_interval must be 'batch' or 'epoch', got {scheduler_interval!r}"
-        )
+    epochs = check_int("epochs", epochs, 1)
+    check_choice("scheduler_interval", scheduler_interval, INTERVALS)
+    check_bool("progress", progress)
     if scheduler is not None:
         if not callable(getattr(scheduler, "step", None)):
             raise ValueError(f"scheduler must have a step() method or be None, got {scheduler!r}")
         if getattr(scheduler, "optimizer", optimizer) is not optimizer:
             raise ValueError("scheduler must schedule the optimizer given to fit, got another one")
     if max_steps is not None:
-        check_int("max_steps", max_steps, 1)
+        max_steps = check_int("max_steps", max_steps, 1)
     if eval_every is not None:
-        check_int("eval_every", eval_every, 1)
+        eval_every = check_int("eval_every", eval_every, 1)
     if eval_every is not None and val_loader is None:
         raise ValueError(f"eval_every needs a val_loader, got eval_every={eval_every!r}")
     _check_loader("train_loader", train_loader)
@@ -264,7 +262,7 @@ def fit(
                 optimizer.zero_grad()
                 outputs = model(inputs)
                 loss = criterion(outputs, targets)
-                loss_value = loss.item()
+                loss_value = _loss_value(loss)
                 history.loss.append(loss_value)
                 history.lr.append(lrs[0])
                 history.lrs.append(lrs)
@@ -329,6 +327,18 @@ def _check_loader(name: str, loader: Any) -> None:
         return  # an iterable without a length is checked when it turns out empty
     if size == 0:
         raise ValueError(f"{name} must yield at least one batch, got an empty loader")
+
+
+def _loss_value(loss: Any) -> float:
+    """The number in the criterion's result, which must be one real value in a tensor."""
+    if not (isinstance(loss, torch.Tensor) and loss.numel() == 1 and loss.is_floating_point()):
+        shown = f"shape {tuple(loss.shape)}, {loss.dtype}" if isinstance(loss, torch.Tensor) \
+            else type(loss).__name__
+        raise ValueError(
+            f"criterion must return the loss as a tensor holding one float (averaged over "
+            f"the batch), got {shown}"
+        )
+    return loss.item()
 
 
 def _check_criterion(criterion: Any) -> Criterion:
