@@ -42,6 +42,7 @@ __all__ = [
     "check_choice",
     "check_finite",
     "check_int",
+    "check_loss",
     "check_positive",
     "check_range",
     "check_seed",
@@ -91,8 +92,11 @@ def check_int(name: str, value: Any, minimum: int, maximum: int | None = None) -
 
 
 def check_seed(name: str, value: Any) -> int:
-    """A seed: an integer in [0, ``SEED_MAX``], what ``torch.manual_seed`` accepts."""
-    return check_int(name, value, 0, SEED_MAX)
+    """A seed: an integer in [0, 2**64 - 1] (``SEED_MAX``), what ``torch.manual_seed`` accepts."""
+    try:
+        return check_int(name, value, 0, SEED_MAX)
+    except ValueError:
+        raise ValueError(f"{name} must be an integer in [0, 2**64 - 1], got {value!r}") from None
 
 
 def check_finite(name: str, value: Any, minimum: float | None = None) -> float:
@@ -166,3 +170,27 @@ def check_choice(name: str, value: Any, choices: Iterable[Any]) -> Any:
         if same:
             return choice
     raise ValueError(f"{name} must be one of {choices!r}, got {value!r}")
+
+
+def check_loss(name: str, loss: Any) -> float:
+    """The number in what ``name`` (a criterion) returned: a tensor holding one float.
+
+    A loss per sample (``reduction="none"``), an integer count or a plain Python
+    number cannot be back-propagated as the batch's loss, so they are refused.
+    """
+    ok = (
+        callable(getattr(loss, "numel", None))
+        and callable(getattr(loss, "is_floating_point", None))
+        and loss.numel() == 1
+        and loss.is_floating_point()
+    )
+    if not ok:
+        shape = getattr(loss, "shape", None)
+        shown = (
+            f"shape {tuple(shape)}, {loss.dtype}" if shape is not None else type(loss).__name__
+        )
+        raise ValueError(
+            f"{name} must return the loss as a tensor holding one float (averaged over "
+            f"the batch), got {shown}"
+        )
+    return loss.item()

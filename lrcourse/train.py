@@ -39,7 +39,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from lrcourse._checks import check_bool, check_choice, check_int
+from lrcourse._checks import check_bool, check_choice, check_int, check_loss
 
 __all__ = ["History", "fit", "evaluate"]
 
@@ -149,7 +149,7 @@ def evaluate(
                 inputs, targets = inputs.to(device), targets.to(device)
                 outputs = model(inputs)
                 n = targets.shape[0]
-                total_loss += _loss_value(criterion(outputs, targets)) * n
+                total_loss += check_loss("criterion", criterion(outputs, targets)) * n
                 hits = _correct(outputs, targets)
                 classified = classified and hits is not None
                 correct += hits or 0
@@ -262,7 +262,7 @@ def fit(
                 optimizer.zero_grad()
                 outputs = model(inputs)
                 loss = criterion(outputs, targets)
-                loss_value = _loss_value(loss)
+                loss_value = check_loss("criterion", loss)
                 history.loss.append(loss_value)
                 history.lr.append(lrs[0])
                 history.lrs.append(lrs)
@@ -327,18 +327,6 @@ def _check_loader(name: str, loader: Any) -> None:
         return  # an iterable without a length is checked when it turns out empty
     if size == 0:
         raise ValueError(f"{name} must yield at least one batch, got an empty loader")
-
-
-def _loss_value(loss: Any) -> float:
-    """The number in the criterion's result, which must be one real value in a tensor."""
-    if not (isinstance(loss, torch.Tensor) and loss.numel() == 1 and loss.is_floating_point()):
-        shown = f"shape {tuple(loss.shape)}, {loss.dtype}" if isinstance(loss, torch.Tensor) \
-            else type(loss).__name__
-        raise ValueError(
-            f"criterion must return the loss as a tensor holding one float (averaged over "
-            f"the batch), got {shown}"
-        )
-    return loss.item()
 
 
 def _check_criterion(criterion: Any) -> Criterion:
