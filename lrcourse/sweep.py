@@ -56,6 +56,16 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from lrcourse._checks import (
+    check_bool,
+    check_choice,
+    check_finite,
+    check_int,
+    check_positive,
+    check_range,
+    check_seed,
+)
+
 __all__ = [
     "DEFAULTS",
     "OPTIMIZERS",
@@ -95,10 +105,6 @@ TF_RMSPROP: dict[str, float] = {"alpha": 0.9, "eps": 1e-10}
 _UNIT = {"momentum", "rho", "alpha"}  # hyper-parameters that must lie in [0, 1)
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
 class Member:
     """One training of the sweep: an optimizer family, a learning rate, hyper-parameters.
 
@@ -114,21 +120,20 @@ class Member:
     __slots__ = ("optimizer", "lr", "hyper")
 
     def __init__(self, optimizer: str, lr: float, **hyper: Any) -> None:
-        if optimizer not in OPTIMIZERS:
-            raise ValueError(f"optimizer must be one of {OPTIMIZERS}, got {optimizer!r}")
-        if not _is_number(lr) or not math.isfinite(lr) or lr <= 0:
-            raise ValueError(f"lr must be a positive finite number, got {lr!r}")
+        optimizer = check_choice("optimizer", optimizer, OPTIMIZERS)
+        lr = check_positive("lr", lr)
         allowed = DEFAULTS[optimizer]
+        checked = {}
         for name, value in hyper.items():
             if name not in allowed:
                 raise ValueError(
                     f"hyper-parameter {name!r} is not one of {optimizer!r}'s "
                     f"{sorted(allowed)}, got {name}={value!r}"
                 )
-            _check_hyper(name, value)
+            checked[name] = _check_hyper(name, value)
         self.optimizer = optimizer
-        self.lr = float(lr)
-        self.hyper = {**allowed, **hyper}
+        self.lr = lr
+        self.hyper = {**allowed, **checked}
 
     def __repr__(self) -> str:
         extra = "".join(
@@ -151,22 +156,17 @@ class Member:
         return Member(self.optimizer, lr, **self.hyper)
 
 
-def _check_hyper(name: str, value: Any) -> None:
+def _check_hyper(name: str, value: Any) -> float | tuple[float, float]:
     if name == "betas":
-        ok = (
-            isinstance(value, (tuple, list))
-            and len(value) == 2
-            and all(_is_number(b) and 0 <= b < 1 for b in value)
-        )
-        if not ok:
+        if not (isinstance(value, (tuple, list)) and len(value) == 2):
             raise ValueError(f"betas must be two numbers in [0, 1), got {value!r}")
-        return
-    if not _is_number(value) or not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite number, got {value!r}")
-    if name in _UNIT and not 0 <= value < 1 or name == "rho" and not 0 <= value <= 1:
-        raise ValueError(f"{name} must lie in [0, 1), got {value!r}")
-    if value < 0:
-        raise ValueError(f"{name} must be non-negative, got {value!r}")
+        try:
+            return tuple(check_range("betas", b, 0, 1, high_open=True) for b in value)
+        except ValueError:
+            raise ValueError(f"betas must be two numbers in [0, 1), got {value!r}") from None
+    if name in _UNIT:
+        return check_range(name, value, 0, 1, high_open=True)
+    return check_finite(name, value, 0)
 
 
 def grid(
@@ -514,9 +514,15 @@ def epoch_batches(n: int, batch_size: int, seed: int = 0) -> Iterator[torch.Tens
         >>> [b.tolist() for b, _ in zip(epoch_batches(5, 2), range(3))]
         [[4, 0], [1, 3], [2]]
     """
-    g = torch.Generator().manual_seed(seed)
-    while True:
-        yield from torch.randperm(n, generator=g).split(batch_size)
+    n = check_int("n", n, 1)
+    batch_size = check_int("batch_size", batch_size, 1)
+    g = torch.Generator().manual_seed(check_seed("seed", seed))
+
+    def batches() -> Iterator[torch.Tensor]:
+        while True:
+            yield from torch.randperm(n, generator=g).split(batch_size)
+
+    return batches()  # the arguments are checked now, not at the first batch
 
 
 # ---------------------------------------------------------------------------
@@ -625,13 +631,6 @@ class SweepResult:
 # ---------------------------------------------------------------------------
 
 
-def _positive_int(name: str, value: Any, allow_none: bool = False) -> None:
-    if allow_none and value is None:
-        return
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-
-
 def _check_data(x: Any, y: Any, xname: str, yname: str) -> None:
     if not isinstance(x, torch.Tensor) or not x.is_floating_point() or x.dim() < 2:
         raise ValueError(f"{xname} must be a floating-point tensor (N, ...), got {x!r:.60}")
@@ -640,11 +639,41 @@ def _check_data(x: Any, y: Any, xname: str, yname: str) -> None:
     if x.shape[0] != y.shape[0] or x.shape[0] == 0:
         raise ValueError(f"{yname} must have one label per row of {xname} "
                          f"({x.shape[0]}), got {y.shape[0]} labels")
+    finite = torch.isfinite(x).flatten(1).all(1)
+    if not finite.all():
+        row = int((~finite).nonzero()[0])
+        raise ValueError(f"{xname} must hold finite numbers, got NaN or inf in row {row}")
+
+
+def _classes(model: nn.Module, x: torch.Tensor) -> int:
+    """How many class scores ``model`` gives for one row of ``x`` (checking that it fits)."""
+    first = next(model.parameters(), None)
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            out = model(x[:1].to(first.dtype if first is not None else x.dtype))
+    except (RuntimeError, ValueError) as error:
+        raise ValueError(f"x_train must fit the model's input, got shape "
+                         f"{tuple(x.shape)}: {error}") from None
+    finally:
+        model.train(was_training)
+    if not (isinstance(out, torch.Tensor) and out.dim() == 2 and out.shape[1] >= 1):
+        raise ValueError(f"model must give class scores (N, classes), got {out!r:.60}")
+    return out.shape[1]
+
+
+def _check_labels(y: torch.Tensor, yname: str, classes: int) -> None:
+    bad = (y < 0) | (y >= classes)
+    if bad.any():
+        i = int(bad.nonzero()[0])
+        raise ValueError(f"{yname} must hold class indices in [0, {classes - 1}] (the model "
+                         f"gives {classes} scores), got {int(y[i])} at index {i}")
 
 
 def _prepare(model: nn.Module | Callable[[], nn.Module], members: Any, x_train: Any,
              y_train: Any, x_val: Any, y_val: Any, batch_size: Any, seed: Any,
-             dtype: Any) -> tuple[nn.Module, list[Member]]:
+             dtype: Any, progress: Any) -> tuple[nn.Module, list[Member]]:
     if not isinstance(model, nn.Module):
         if not callable(model):
             raise ValueError(f"model must be an nn.Module or a function returning one, "
@@ -664,11 +693,14 @@ def _prepare(model: nn.Module | Callable[[], nn.Module], members: Any, x_train: 
                          f" and y_val={y_val is not None}")
     if x_val is not None:
         _check_data(x_val, y_val, "x_val", "y_val")
-    _positive_int("batch_size", batch_size)
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    if dtype not in (torch.float32, torch.float64):
-        raise ValueError(f"dtype must be torch.float32 or torch.float64, got {dtype!r}")
+    check_int("batch_size", batch_size, 1)
+    check_seed("seed", seed)
+    check_choice("dtype", dtype, (torch.float32, torch.float64))
+    check_bool("progress", progress)
+    classes = _classes(model, x_train)
+    _check_labels(y_train, "y_train", classes)
+    if y_val is not None:
+        _check_labels(y_val, "y_val", classes)
     return model, members
 
 
@@ -749,16 +781,16 @@ def train_many(
         a ``SweepResult`` with one ``Run`` per member, in the given order.
     """
     model, members = _prepare(model, members, x_train, y_train, x_val, y_val,
-                              batch_size, seed, dtype)
-    if target_accuracy is not None and (not _is_number(target_accuracy)
-                                        or not 0 < target_accuracy <= 1):
-        raise ValueError(f"target_accuracy must lie in (0, 1] or be None, "
-                         f"got {target_accuracy!r}")
-    _positive_int("max_steps", max_steps)
-    _positive_int("check_every", check_every)
-    _positive_int("record_every", record_every, allow_none=True)
-    if not _is_number(divergence_factor) or not divergence_factor > 1:
-        raise ValueError(f"divergence_factor must be a number above 1, got {divergence_factor!r}")
+                              batch_size, seed, dtype, progress)
+    if target_accuracy is not None:
+        check_range("target_accuracy", target_accuracy, 0, 1, low_open=True)
+    max_steps = check_int("max_steps", max_steps, 1)
+    check_every = check_int("check_every", check_every, 1)
+    if record_every is not None:
+        record_every = check_int("record_every", record_every, 1)
+    divergence_factor = check_finite("divergence_factor", divergence_factor)
+    if not divergence_factor > 1:
+        raise ValueError(f"divergence_factor must be a finite number > 1, got {divergence_factor!r}")
 
     forward = stacked_forward(model, engine)
     x_train, y_train = x_train.to(dtype), y_train
@@ -882,12 +914,18 @@ def exploit_explore(
         >>> src.tolist()
         [0, 0, 2, 3, 4]
     """
-    if not isinstance(fitness, torch.Tensor) or fitness.dim() != 1 or len(fitness) == 0:
-        raise ValueError(f"fitness must be a non-empty 1-D tensor, got {fitness!r}")
-    if not _is_number(fraction) or not 0 < fraction <= 0.5:
-        raise ValueError(f"fraction must lie in (0, 0.5], got {fraction!r}")
-    if len(factors) != 2 or not all(_is_number(f) and f > 0 for f in factors):
-        raise ValueError(f"factors must be two positive numbers, got {factors!r}")
+    if (not isinstance(fitness, torch.Tensor) or fitness.dim() != 1 or len(fitness) == 0
+            or fitness.is_complex()):
+        raise ValueError(f"fitness must be a non-empty 1-D tensor of numbers, got {fitness!r}")
+    fraction = check_range("fraction", fraction, 0, 0.5, low_open=True)
+    if not (isinstance(factors, tuple | list) and len(factors) == 2):
+        raise ValueError(f"factors must be two finite numbers > 0, got {factors!r}")
+    try:
+        factors = tuple(check_positive("factors", f) for f in factors)
+    except ValueError:
+        raise ValueError(f"factors must be two finite numbers > 0, got {factors!r}") from None
+    if generator is not None and not isinstance(generator, torch.Generator):
+        raise ValueError(f"generator must be a torch.Generator or None, got {generator!r}")
     n = len(fitness)
     k = int(fraction * n)
     source = torch.arange(n)
@@ -980,9 +1018,9 @@ def pbt(
     of the same size trained without early stopping.
     """
     model, members = _prepare(model, members, x_train, y_train, x_val, y_val,
-                              batch_size, seed, dtype)
-    _positive_int("steps", steps)
-    _positive_int("ready_every", ready_every)
+                              batch_size, seed, dtype, progress)
+    steps = check_int("steps", steps, 1)
+    ready_every = check_int("ready_every", ready_every, 1)
     exploit_explore(torch.zeros(1), fraction, factors)  # validates fraction and factors
     forward = stacked_forward(model, engine)
     x_train = x_train.to(dtype)
