@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 
 from lrcourse.optim_steps import OPTIMIZER_NAMES, make_optimizer, weight_trace
 from lrcourse.plots.optim import plot_weight_traces
-from lrcourse.widgets._base import Panel
+from lrcourse.widgets._base import Panel, dropdown, slider
 
 __all__ = ["first_steps_explorer", "first_steps_figure"]
 
@@ -51,13 +51,13 @@ def first_steps_explorer(optimizer: str = "Adam", lr: float = 0.1, beta: float =
     return Panel(
         "First steps of an optimizer on w²/2 from w = 1",
         [
-            W.Dropdown(options=list(OPTIMIZER_NAMES), value=optimizer, description="optimizer"),
-            W.FloatLogSlider(value=lr, base=10, min=-3, max=0, step=0.1, description="lr",
-                             readout_format=".3g", continuous_update=False),
-            W.FloatSlider(value=beta, min=0.0, max=0.999, step=0.001, description="beta",
-                          readout_format=".3f", continuous_update=False),
-            W.IntSlider(value=steps, min=1, max=100, description="steps",
-                        continuous_update=False),
+            dropdown("optimizer", optimizer, OPTIMIZER_NAMES, description="optimizer"),
+            slider(W.FloatLogSlider, "lr", lr, base=10, min=-3, max=0, step=0.1,
+                   description="lr", readout_format=".3g", continuous_update=False),
+            slider(W.FloatSlider, "beta", beta, min=0.0, max=0.999, step=0.001,
+                   description="beta", readout_format=".3f", continuous_update=False),
+            slider(W.IntSlider, "steps", steps, min=1, max=100, description="steps",
+                   continuous_update=False),
         ],
         first_steps_figure,
         names=["optimizer", "lr", "beta", "steps"],

@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 from lrcourse import schedules as S
 from lrcourse._checks import check_finite, check_int
 from lrcourse.plots.schedules import plot_rates
-from lrcourse.widgets._base import Panel
+from lrcourse.widgets._base import Panel, dropdown
 
 __all__ = [
     "DESIGNS",
@@ -171,7 +171,7 @@ def schedule_designer(schedule: str = "multistep") -> Panel:
         return cls(continuous_update=False, style={"description_width": "90px"}, **kw)
 
     controls = [
-        W.Dropdown(options=list(DESIGNS), value=schedule, description="schedule"),
+        dropdown("schedule", schedule, DESIGNS, description="schedule"),
         slider(W.FloatLogSlider, value=0.1, base=10, min=-4, max=0, step=0.1,
                description="lr", readout_format=".2g"),
         slider(W.FloatSlider, value=0.5, min=0.05, max=0.99, step=0.01, description="gamma"),
