@@ -46,10 +46,21 @@ __all__ = [
     "check_positive",
     "check_range",
     "check_seed",
+    "shown",
 ]
 
 #: The largest seed ``torch.manual_seed`` takes (it keeps seeds as unsigned 64-bit).
 SEED_MAX = 2**64 - 1
+
+
+def shown(value: Any, width: int = 80) -> str:
+    """``repr(value)`` on one line, cut to about ``width`` characters, for a message.
+
+    A tensor or array prints over several lines, a long list over many columns;
+    an error message stays one readable line.
+    """
+    text = " ".join(repr(value).split())
+    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 def _unwrap(value: Any) -> Any:
@@ -87,7 +98,7 @@ def check_int(name: str, value: Any, minimum: int, maximum: int | None = None) -
     ok = isinstance(number, numbers.Integral) and not isinstance(number, bool)
     if not ok or number < minimum or (maximum is not None and number > maximum):
         allowed = f">= {minimum}" if maximum is None else f"in [{minimum}, {maximum}]"
-        raise ValueError(f"{name} must be an integer {allowed}, got {value!r}")
+        raise ValueError(f"{name} must be an integer {allowed}, got {shown(value)}")
     return int(number)
 
 
@@ -96,7 +107,7 @@ def check_seed(name: str, value: Any) -> int:
     try:
         return check_int(name, value, 0, SEED_MAX)
     except ValueError:
-        raise ValueError(f"{name} must be an integer in [0, 2**64 - 1], got {value!r}") from None
+        raise ValueError(f"{name} must be an integer in [0, 2**64 - 1], got {shown(value)}") from None
 
 
 def check_finite(name: str, value: Any, minimum: float | None = None) -> float:
@@ -105,7 +116,7 @@ def check_finite(name: str, value: Any, minimum: float | None = None) -> float:
     ok = number is not None and math.isfinite(number)
     if not ok or (minimum is not None and number < minimum):
         allowed = "a finite number" + (f" >= {minimum:g}" if minimum is not None else "")
-        raise ValueError(f"{name} must be {allowed}, got {value!r}")
+        raise ValueError(f"{name} must be {allowed}, got {shown(value)}")
     return number
 
 
@@ -113,7 +124,7 @@ def check_positive(name: str, value: Any) -> float:
     """``value`` as a ``float`` if it is a finite real number > 0."""
     number = _real(value)
     if number is None or not math.isfinite(number) or number <= 0:
-        raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
+        raise ValueError(f"{name} must be a finite number > 0, got {shown(value)}")
     return number
 
 
@@ -139,7 +150,7 @@ def check_range(
         )
     if not inside:
         interval = f"{'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
-        raise ValueError(f"{name} must be a number in {interval}, got {value!r}")
+        raise ValueError(f"{name} must be a number in {interval}, got {shown(value)}")
     return number
 
 
@@ -147,7 +158,7 @@ def check_bool(name: str, value: Any) -> bool:
     """``value`` if it is ``True`` or ``False`` (a NumPy bool counts); 0 and 1 do not."""
     flag = _unwrap(value)
     if not isinstance(flag, bool):
-        raise ValueError(f"{name} must be True or False, got {value!r}")
+        raise ValueError(f"{name} must be True or False, got {shown(value)}")
     return flag
 
 
@@ -169,7 +180,7 @@ def check_choice(name: str, value: Any, choices: Iterable[Any]) -> Any:
             same = given is choice or (type(given) is type(choice) and given == choice)
         if same:
             return choice
-    raise ValueError(f"{name} must be one of {choices!r}, got {value!r}")
+    raise ValueError(f"{name} must be one of {choices!r}, got {shown(value)}")
 
 
 def check_loss(name: str, loss: Any) -> float:

@@ -51,7 +51,7 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader, TensorDataset
 
-from lrcourse._checks import check_bool, check_int, check_range, check_seed
+from lrcourse._checks import check_bool, check_int, check_range, check_seed, shown
 
 __all__ = [
     "DATA_DIR",
@@ -170,7 +170,7 @@ def load_digits(val_fraction: float = 0.2, seed: int = 0, flat: bool = False) ->
     if not 0 < n_val < n:
         raise ValueError(
             f"val_fraction must leave at least one image in each split of {n}, "
-            f"got {val_fraction!r} ({n_val} for validation)"
+            f"got {shown(val_fraction)} ({n_val} for validation)"
         )
     order = torch.randperm(n, generator=torch.Generator().manual_seed(seed)).numpy()
     val_idx, train_idx = order[:n_val], order[n_val:]
@@ -395,14 +395,14 @@ def read_idx(
         (torch.Size([10000, 28, 28]), torch.uint8)
     """
     if not isinstance(path, str | os.PathLike):
-        raise ValueError(f"path must be a file path (str or Path), got {path!r}")
+        raise ValueError(f"path must be a file path (str or Path), got {shown(path)}")
     if sha256 is not None:
         if not (isinstance(sha256, str) and re.fullmatch(r"[0-9a-fA-F]{64}", sha256)):
-            raise ValueError(f"sha256 must be 64 hexadecimal digits or None, got {sha256!r}")
+            raise ValueError(f"sha256 must be 64 hexadecimal digits or None, got {shown(sha256)}")
         sha256 = sha256.lower()
     if shape is not None:
         if isinstance(shape, str | bytes) or not isinstance(shape, tuple | list):
-            raise ValueError(f"shape must be a tuple of integers >= 0 or None, got {shape!r}")
+            raise ValueError(f"shape must be a tuple of integers >= 0 or None, got {shown(shape)}")
         shape = tuple(check_int(f"shape[{i}]", n, 0) for i, n in enumerate(shape))
     path = Path(path)
     if path.is_dir():
@@ -555,7 +555,7 @@ def load_mnist(root: str | os.PathLike, download: bool = True, train: bool = Tru
         torch.Size([10000, 28, 28])
     """
     if not isinstance(root, str | os.PathLike):
-        raise ValueError(f"root must be a folder path (str or Path), got {root!r}")
+        raise ValueError(f"root must be a folder path (str or Path), got {shown(root)}")
     download = check_bool("download", download)
     train = check_bool("train", train)
     root = Path(root).expanduser()

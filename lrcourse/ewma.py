@@ -51,7 +51,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from lrcourse._checks import check_bool, check_choice, check_range
+from lrcourse._checks import check_bool, check_choice, check_range, shown
 
 __all__ = ["FIRST_MODES", "effective_window", "ewma", "ewma_naive"]
 
@@ -91,14 +91,14 @@ def _as_series(values: Any) -> tuple[torch.Tensor, torch.dtype]:
             series = torch.as_tensor(np.asarray(values))
         except (TypeError, ValueError, RuntimeError) as error:
             raise ValueError(
-                f"values must be a 1-D sequence of real numbers, got {values!r}"
+                f"values must be a 1-D sequence of real numbers, got {shown(values)}"
             ) from error
     if series.is_complex() or not (series.is_floating_point() or _is_integer_dtype(series)):
         raise ValueError(f"values must hold real numbers, got dtype {series.dtype} ({values!r})")
     if series.dim() != 1:
         raise ValueError(f"values must be 1-D (one series), got shape {tuple(series.shape)}")
     if series.numel() == 0:
-        raise ValueError(f"values must not be empty, got {values!r}")
+        raise ValueError(f"values must not be empty, got {shown(values)}")
     finite = torch.isfinite(series)
     if not finite.all():
         i = int((~finite).nonzero()[0])

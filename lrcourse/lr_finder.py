@@ -74,6 +74,7 @@ from lrcourse._checks import (
     check_int,
     check_loss,
     check_range,
+    shown,
 )
 
 if TYPE_CHECKING:
@@ -101,7 +102,11 @@ def rate_schedule(start_lr: float, end_lr: float, num_iter: int, step_mode: str 
     start_lr, end_lr, num_iter = _check_schedule(start_lr, end_lr, num_iter, step_mode)
     last = num_iter - 1
     if step_mode == "exp":
-        return [start_lr * (end_lr / start_lr) ** (i / last) for i in range(num_iter)]
+        ratio = end_lr / start_lr
+        if math.isinf(ratio):  # the rates span more than the float range: step in logs
+            log_start, log_span = math.log(start_lr), math.log(end_lr) - math.log(start_lr)
+            return [math.exp(log_start + log_span * i / last) for i in range(num_iter)]
+        return [start_lr * ratio ** (i / last) for i in range(num_iter)]
     return [start_lr + (i / last) * (end_lr - start_lr) for i in range(num_iter)]
 
 
@@ -211,7 +216,7 @@ class LRFinder:
                 f"optimizer must be a torch.optim.Optimizer, got {type(optimizer).__name__}"
             )
         if not callable(criterion):
-            raise ValueError(f"criterion must be callable, got {criterion!r}")
+            raise ValueError(f"criterion must be callable, got {shown(criterion)}")
         first = next(model.parameters(), None)
         if first is None:
             raise ValueError("model must have at least one parameter, got none")
@@ -232,7 +237,7 @@ class LRFinder:
             except (RuntimeError, TypeError, ValueError):
                 raise ValueError(
                     f"device must be a torch device such as 'cpu' or 'cuda:0', or None, "
-                    f"got {device!r}"
+                    f"got {shown(device)}"
                 ) from None
         self.model = model
         self.optimizer = optimizer
@@ -556,11 +561,11 @@ def _check_schedule(
     start_lr = check_finite("start_lr", start_lr)
     end_lr = check_finite("end_lr", end_lr)
     if step_mode == "exp" and not start_lr > 0:
-        raise ValueError(f"start_lr must be > 0 with step_mode='exp', got {start_lr!r}")
+        raise ValueError(f"start_lr must be > 0 with step_mode='exp', got {shown(start_lr)}")
     if step_mode == "linear" and start_lr < 0:
-        raise ValueError(f"start_lr must be >= 0 with step_mode='linear', got {start_lr!r}")
+        raise ValueError(f"start_lr must be >= 0 with step_mode='linear', got {shown(start_lr)}")
     if not end_lr > start_lr:
-        raise ValueError(f"end_lr must be greater than start_lr={start_lr!r}, got {end_lr!r}")
+        raise ValueError(f"end_lr must be greater than start_lr={start_lr!r}, got {shown(end_lr)}")
     return start_lr, end_lr, num_iter
 
 
@@ -571,7 +576,7 @@ def _check_smooth_f(smooth_f: Any) -> float:
 def _check_above_one(name: str, value: Any) -> float:
     number = check_finite(name, value)
     if not number > 1:
-        raise ValueError(f"{name} must be a finite number > 1, got {value!r}")
+        raise ValueError(f"{name} must be a finite number > 1, got {shown(value)}")
     return number
 
 
@@ -598,7 +603,7 @@ def _non_persistent_buffers(model: nn.Module) -> Iterator[tuple[nn.Module, str, 
 
 def _check_loader(name: str, loader: Any) -> None:
     if loader is None or not hasattr(loader, "__iter__"):
-        raise ValueError(f"{name} must be an iterable of (inputs, targets) batches, got {loader!r}")
+        raise ValueError(f"{name} must be an iterable of (inputs, targets) batches, got {shown(loader)}")
     if hasattr(loader, "__len__") and len(loader) == 0:
         raise ValueError(f"{name} must yield at least one batch, got an empty loader")
 

@@ -39,7 +39,7 @@ from typing import Any
 import torch
 from torch.optim import Optimizer
 
-from lrcourse._checks import check_bool, check_finite, check_int, check_range
+from lrcourse._checks import check_bool, check_finite, check_int, check_range, shown
 
 __all__ = [
     "SGD",
@@ -68,7 +68,7 @@ def _unit(name: str, value: Any, *, closed: bool = False) -> float:
 
 def _betas(betas: Any) -> tuple[float, float]:
     if not (isinstance(betas, tuple | list) and len(betas) == 2):
-        raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
+        raise ValueError(f"betas must be a pair (beta1, beta2), got {shown(betas)}")
     return _unit("betas[0]", betas[0]), _unit("betas[1]", betas[1])
 
 
@@ -629,14 +629,14 @@ def two_step_trace(
         [(1.0, 0.8999999761581421)]
     """
     if not callable(make_optimizer):
-        raise ValueError(f"make_optimizer must be callable, got {make_optimizer!r}")
+        raise ValueError(f"make_optimizer must be callable, got {shown(make_optimizer)}")
     steps = check_int("steps", steps, 1)
     w0 = check_finite("w0", w0)
     w = torch.tensor(w0, dtype=torch.float32, requires_grad=True)
     optimizer = make_optimizer([w])
     if not isinstance(optimizer, Optimizer):
         raise ValueError(
-            f"make_optimizer must return a torch.optim.Optimizer, got {optimizer!r}"
+            f"make_optimizer must return a torch.optim.Optimizer, got {shown(optimizer)}"
         )
     trace = []
     for _ in range(steps):

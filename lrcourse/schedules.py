@@ -50,7 +50,14 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from lrcourse._checks import check_choice, check_finite, check_int, check_positive, check_range
+from lrcourse._checks import (
+    check_choice,
+    check_finite,
+    check_int,
+    check_positive,
+    check_range,
+    shown,
+)
 
 if TYPE_CHECKING:
     import torch
@@ -116,14 +123,14 @@ def _scaled(base_lr: float, factor: float, why: str) -> float:
 def _check_increasing(name: str, value: Any) -> list[int]:
     """Strictly increasing integers >= 0 (an empty list is allowed)."""
     if isinstance(value, str | bytes) or not isinstance(value, Iterable):
-        raise ValueError(f"{name} must be a list of integers >= 0, got {value!r}")
+        raise ValueError(f"{name} must be a list of integers >= 0, got {shown(value)}")
     try:
         items = [check_int(name, v, 0) for v in value]
     except ValueError:
-        raise ValueError(f"{name} must be a list of integers >= 0, got {value!r}") from None
+        raise ValueError(f"{name} must be a list of integers >= 0, got {shown(value)}") from None
     if any(b <= a for a, b in zip(items, items[1:], strict=False)):
         raise ValueError(
-            f"{name} must be strictly increasing (sorted, no duplicates), got {value!r}"
+            f"{name} must be strictly increasing (sorted, no duplicates), got {shown(value)}"
         )
     return items
 
@@ -282,7 +289,7 @@ def cosine_lr(step: int, base_lr: float, total_steps: int, min_lr: float = 0.0) 
     total_steps = check_int("total_steps", total_steps, 1)
     min_lr = check_finite("min_lr", min_lr, 0)
     if min_lr > base_lr:
-        raise ValueError(f"min_lr must be <= base_lr={base_lr!r}, got {min_lr!r}")
+        raise ValueError(f"min_lr must be <= base_lr={base_lr!r}, got {shown(min_lr)}")
     t = min(step, total_steps)
     angle = _part(math.pi, t, total_steps)
     return float(min_lr + (base_lr - min_lr) * (1 + math.cos(angle)) / 2)
@@ -378,7 +385,7 @@ def boundaries_per_gpu(boundaries: Sequence[int], num_gpus: int) -> list[int]:
     divided = [b // num_gpus for b in boundaries]
     if any(b <= a for a, b in zip(divided, divided[1:], strict=False)):
         raise ValueError(
-            f"num_gpus must leave the boundaries distinct after division, got {num_gpus!r} "
+            f"num_gpus must leave the boundaries distinct after division, got {shown(num_gpus)} "
             f"(boundaries {boundaries!r} become {divided!r})"
         )
     return divided
@@ -434,7 +441,7 @@ def warmup_piecewise_lr(
     if values is None:
         values = [base_lr * 0.1**i for i in range(len(boundaries) + 1)]
     elif isinstance(values, str | bytes) or not isinstance(values, Iterable):
-        raise ValueError(f"values must be a list of finite numbers >= 0, got {values!r}")
+        raise ValueError(f"values must be a list of finite numbers >= 0, got {shown(values)}")
     values = list(values)
     if len(values) != len(boundaries) + 1:
         raise ValueError(
@@ -498,7 +505,7 @@ def cyclical_lr(
     base_lr = check_finite("base_lr", base_lr, 0)
     max_lr = check_finite("max_lr", max_lr, 0)
     if max_lr < base_lr:
-        raise ValueError(f"max_lr must be >= base_lr={base_lr!r}, got {max_lr!r}")
+        raise ValueError(f"max_lr must be >= base_lr={base_lr!r}, got {shown(max_lr)}")
     step_size = check_int("step_size", step_size, 1)
     mode = check_choice("mode", mode, CLR_MODES)
     gamma = check_range("gamma", gamma, 0, 1, low_open=True)
@@ -545,13 +552,13 @@ def schedule_values(schedule: Schedule, steps: int | Iterable[int], **settings: 
         [0.0001, 0.00055, 0.001, 0.00055]
     """
     if not callable(schedule):
-        raise ValueError(f"schedule must be a function of the step, got {schedule!r}")
+        raise ValueError(f"schedule must be a function of the step, got {shown(schedule)}")
     if isinstance(steps, int) and not isinstance(steps, bool) or getattr(steps, "ndim", 1) == 0:
         indices: Iterable[int] = range(check_int("steps", steps, 0))
     elif isinstance(steps, Iterable) and not isinstance(steps, str | bytes):
         indices = steps
     else:
-        raise ValueError(f"steps must be an integer >= 0 or a list of steps, got {steps!r}")
+        raise ValueError(f"steps must be an integer >= 0 or a list of steps, got {shown(steps)}")
     return [float(schedule(t, **settings)) for t in indices]
 
 
@@ -604,9 +611,9 @@ def as_lambda_lr(
     from torch.optim.lr_scheduler import LambdaLR
 
     if not isinstance(optimizer, Optimizer):
-        raise ValueError(f"optimizer must be a torch.optim.Optimizer, got {optimizer!r}")
+        raise ValueError(f"optimizer must be a torch.optim.Optimizer, got {shown(optimizer)}")
     if not callable(schedule):
-        raise ValueError(f"schedule must be a function of the step, got {schedule!r}")
+        raise ValueError(f"schedule must be a function of the step, got {shown(schedule)}")
     if "base_lr" in settings:
         raise ValueError(
             f"base_lr must not be given, got {settings['base_lr']!r}: "
@@ -619,7 +626,7 @@ def as_lambda_lr(
         if not (math.isfinite(lr_0) and lr_0 > 0):
             raise ValueError(
                 f"optimizer.param_groups[{i}]['lr'] must be a finite number > 0 for a "
-                f"multiplicative schedule, got {lr_0!r}"
+                f"multiplicative schedule, got {shown(lr_0)}"
             )
         schedule(0, base_lr=lr_0, **settings)  # bad settings fail here, not mid-training
         factors.append(_ScheduleFactor(schedule, lr_0, dict(settings)))
@@ -645,7 +652,7 @@ def torch_schedule_values(
     import torch
 
     if not callable(make_scheduler):
-        raise ValueError(f"make_scheduler must be callable, got {make_scheduler!r}")
+        raise ValueError(f"make_scheduler must be callable, got {shown(make_scheduler)}")
     steps = check_int("steps", steps, 0)
     lr = check_finite("lr", lr, 0)
     w = torch.zeros(1, requires_grad=True)

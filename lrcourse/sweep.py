@@ -64,6 +64,7 @@ from lrcourse._checks import (
     check_positive,
     check_range,
     check_seed,
+    shown,
 )
 
 __all__ = [
@@ -159,11 +160,11 @@ class Member:
 def _check_hyper(name: str, value: Any) -> float | tuple[float, float]:
     if name == "betas":
         if not (isinstance(value, (tuple, list)) and len(value) == 2):
-            raise ValueError(f"betas must be two numbers in [0, 1), got {value!r}")
+            raise ValueError(f"betas must be two numbers in [0, 1), got {shown(value)}")
         try:
             return tuple(check_range("betas", b, 0, 1, high_open=True) for b in value)
         except ValueError:
-            raise ValueError(f"betas must be two numbers in [0, 1), got {value!r}") from None
+            raise ValueError(f"betas must be two numbers in [0, 1), got {shown(value)}") from None
     if name in _UNIT:
         return check_range(name, value, 0, 1, high_open=True)
     return check_finite(name, value, 0)
@@ -185,12 +186,12 @@ def grid(
     """
     optimizers, lrs, hyper = list(optimizers), list(lrs), dict(hyper or {})
     if not optimizers:
-        raise ValueError(f"optimizers must not be empty, got {optimizers!r}")
+        raise ValueError(f"optimizers must not be empty, got {shown(optimizers)}")
     if not lrs:
-        raise ValueError(f"lrs must not be empty, got {lrs!r}")
+        raise ValueError(f"lrs must not be empty, got {shown(lrs)}")
     for name in hyper:
         if name not in OPTIMIZERS:
-            raise ValueError(f"hyper keys must be optimizer names {OPTIMIZERS}, got {name!r}")
+            raise ValueError(f"hyper keys must be optimizer names {OPTIMIZERS}, got {shown(name)}")
     return [Member(opt, lr, **hyper.get(opt, {})) for opt in optimizers for lr in lrs]
 
 
@@ -394,7 +395,7 @@ def stacked_forward(
     ``functional_call``). ``"auto"`` picks ``"grouped"`` when the model allows.
     """
     if engine not in ("auto", "grouped", "vmap"):
-        raise ValueError(f"engine must be 'auto', 'grouped' or 'vmap', got {engine!r}")
+        raise ValueError(f"engine must be 'auto', 'grouped' or 'vmap', got {shown(engine)}")
     if any(True for _ in model.buffers()):
         raise ValueError("model must have no buffers (batch norm cannot be trained "
                          f"member by member here), got {type(model).__name__}")
@@ -411,7 +412,7 @@ def stacked_forward(
     layers = _fast_layers(model)
     if engine == "grouped" and layers is None:
         raise ValueError("engine 'grouped' needs a Sequential of Conv2d, Linear, MaxPool2d, "
-                         f"Flatten and ReLU/Tanh/Sigmoid layers, got {model!r}")
+                         f"Flatten and ReLU/Tanh/Sigmoid layers, got {shown(model)}")
     if engine == "vmap" or layers is None:
         from torch.func import functional_call, vmap
 
@@ -588,7 +589,7 @@ class SweepResult:
     def column(self, name: str) -> list[Any]:
         """One column of the table as a list, e.g. ``result.column("steps")``."""
         if name not in Run.__dataclass_fields__:
-            raise ValueError(f"name must be a field of Run, got {name!r}")
+            raise ValueError(f"name must be a field of Run, got {shown(name)}")
         return [getattr(row, name) for row in self.rows]
 
     def select(self, optimizer: str | None = None, status: str | None = None) -> list[Run]:
@@ -677,16 +678,16 @@ def _prepare(model: nn.Module | Callable[[], nn.Module], members: Any, x_train: 
     if not isinstance(model, nn.Module):
         if not callable(model):
             raise ValueError(f"model must be an nn.Module or a function returning one, "
-                             f"got {model!r}")
+                             f"got {shown(model)}")
         model = model()
         if not isinstance(model, nn.Module):
-            raise ValueError(f"model() must return an nn.Module, got {model!r}")
+            raise ValueError(f"model() must return an nn.Module, got {shown(model)}")
     members = list(members) if isinstance(members, Iterable) else members
     if not isinstance(members, list) or not members:
-        raise ValueError(f"members must be a non-empty list of Member, got {members!r}")
+        raise ValueError(f"members must be a non-empty list of Member, got {shown(members)}")
     for m in members:
         if not isinstance(m, Member):
-            raise ValueError(f"members must contain Member objects, got {m!r}")
+            raise ValueError(f"members must contain Member objects, got {shown(m)}")
     _check_data(x_train, y_train, "x_train", "y_train")
     if (x_val is None) != (y_val is None):
         raise ValueError(f"x_val and y_val must be given together, got x_val={x_val is not None}"
@@ -790,7 +791,7 @@ def train_many(
         record_every = check_int("record_every", record_every, 1)
     divergence_factor = check_finite("divergence_factor", divergence_factor)
     if not divergence_factor > 1:
-        raise ValueError(f"divergence_factor must be a finite number > 1, got {divergence_factor!r}")
+        raise ValueError(f"divergence_factor must be a finite number > 1, got {shown(divergence_factor)}")
 
     forward = stacked_forward(model, engine)
     x_train, y_train = x_train.to(dtype), y_train
@@ -916,16 +917,16 @@ def exploit_explore(
     """
     if (not isinstance(fitness, torch.Tensor) or fitness.dim() != 1 or len(fitness) == 0
             or fitness.is_complex()):
-        raise ValueError(f"fitness must be a non-empty 1-D tensor of numbers, got {fitness!r}")
+        raise ValueError(f"fitness must be a non-empty 1-D tensor of numbers, got {shown(fitness)}")
     fraction = check_range("fraction", fraction, 0, 0.5, low_open=True)
     if not (isinstance(factors, tuple | list) and len(factors) == 2):
-        raise ValueError(f"factors must be two finite numbers > 0, got {factors!r}")
+        raise ValueError(f"factors must be two finite numbers > 0, got {shown(factors)}")
     try:
         factors = tuple(check_positive("factors", f) for f in factors)
     except ValueError:
-        raise ValueError(f"factors must be two finite numbers > 0, got {factors!r}") from None
+        raise ValueError(f"factors must be two finite numbers > 0, got {shown(factors)}") from None
     if generator is not None and not isinstance(generator, torch.Generator):
-        raise ValueError(f"generator must be a torch.Generator or None, got {generator!r}")
+        raise ValueError(f"generator must be a torch.Generator or None, got {shown(generator)}")
     n = len(fitness)
     k = int(fraction * n)
     source = torch.arange(n)
@@ -976,7 +977,7 @@ class PBTResult:
         import copy
 
         if isinstance(slot, bool) or not isinstance(slot, int) or not 0 <= slot < len(self.rows):
-            raise ValueError(f"slot must be an integer in [0, {len(self.rows)}), got {slot!r}")
+            raise ValueError(f"slot must be an integer in [0, {len(self.rows)}), got {shown(slot)}")
         model = copy.deepcopy(self.template)
         torch.nn.utils.vector_to_parameters(self.weights[slot].float(), model.parameters())
         return model

@@ -39,7 +39,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from lrcourse._checks import check_bool, check_choice, check_int, check_loss
+from lrcourse._checks import check_bool, check_choice, check_int, check_loss, shown
 
 __all__ = ["History", "fit", "evaluate"]
 
@@ -211,13 +211,13 @@ def fit(
     """
     _check_module(model)
     if not isinstance(optimizer, torch.optim.Optimizer):
-        raise ValueError(f"optimizer must be a torch.optim.Optimizer, got {optimizer!r}")
+        raise ValueError(f"optimizer must be a torch.optim.Optimizer, got {shown(optimizer)}")
     epochs = check_int("epochs", epochs, 1)
     check_choice("scheduler_interval", scheduler_interval, INTERVALS)
     check_bool("progress", progress)
     if scheduler is not None:
         if not callable(getattr(scheduler, "step", None)):
-            raise ValueError(f"scheduler must have a step() method or be None, got {scheduler!r}")
+            raise ValueError(f"scheduler must have a step() method or be None, got {shown(scheduler)}")
         if getattr(scheduler, "optimizer", optimizer) is not optimizer:
             raise ValueError("scheduler must schedule the optimizer given to fit, got another one")
     if max_steps is not None:
@@ -320,7 +320,7 @@ def _check_module(model: Any) -> None:
 
 def _check_loader(name: str, loader: Any) -> None:
     if not isinstance(loader, Iterable):
-        raise ValueError(f"{name} must be an iterable of (inputs, targets) batches, got {loader!r}")
+        raise ValueError(f"{name} must be an iterable of (inputs, targets) batches, got {shown(loader)}")
     try:
         size = len(loader)  # type: ignore[arg-type]
     except TypeError:
@@ -334,7 +334,7 @@ def _check_criterion(criterion: Any) -> Criterion:
         return nn.CrossEntropyLoss()
     if not callable(criterion):
         raise ValueError(
-            f"criterion must be callable (outputs, targets) -> loss, got {criterion!r}"
+            f"criterion must be callable (outputs, targets) -> loss, got {shown(criterion)}"
         )
     return criterion
 

@@ -113,7 +113,7 @@ def test_check_seed_takes_what_torch_manual_seed_takes_and_refuses_more():
     with pytest.raises(ValueError):  # torch refuses it too, without naming the argument
         torch.Generator().manual_seed(SEED_MAX + 1)
     for bad in (SEED_MAX + 1, -1, 1.0, True):
-        with pytest.raises(ValueError, match=r"^seed must be an integer in \[0, \d+\], got "):
+        with pytest.raises(ValueError, match=r"^seed must be an integer in \[0, 2\*\*64 - 1\], got "):
             check_seed("seed", bad)
 
 
@@ -156,3 +156,13 @@ def test_check_choice_returns_the_choice_and_lists_them_when_wrong():
             check_choice("mode", bad, ("exp", "linear"))
     with pytest.raises(ValueError, match=r"one of \(0, 1\), got True"):
         check_choice("k", True, (0, 1))
+
+
+def test_messages_show_a_tensor_or_a_long_list_on_one_short_line():
+    from lrcourse._checks import shown
+
+    with pytest.raises(ValueError) as info:
+        check_finite("lr", torch.zeros(3, 3), 0)
+    assert "\n" not in str(info.value) and "tensor([[0., 0., 0.], [0., 0., 0.]," in str(info.value)
+    assert shown(list(range(1000))).endswith("...") and len(shown(list(range(1000)))) == 80
+    assert shown("short") == "'short'"

@@ -702,3 +702,10 @@ def test_rules_refuse_losses_that_are_not_a_list_of_numbers(f):
 def test_numpy_and_0d_tensor_arguments_give_the_same_rates():
     assert rate_schedule(np.float32(0.25), torch.tensor(4.0), np.int64(3)) == rate_schedule(
         0.25, 4.0, 3)
+
+
+def test_rates_spanning_more_than_the_float_range_stay_finite_and_hit_both_ends():
+    rates = rate_schedule(1e-300, 1e300, 5)
+    assert all(math.isfinite(r) for r in rates)
+    assert rates[0] == pytest.approx(1e-300, rel=1e-9) and rates[-1] == pytest.approx(1e300, rel=1e-9)
+    assert rates[2] == pytest.approx(1.0, rel=1e-9)  # the geometric middle

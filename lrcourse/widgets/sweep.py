@@ -11,7 +11,7 @@ import math
 import ipywidgets as W
 from matplotlib.figure import Figure
 
-from lrcourse._checks import check_positive, check_range
+from lrcourse._checks import check_positive, check_range, shown
 from lrcourse.plots.sweep import valley_plot
 from lrcourse.sweep import Run, SweepResult
 from lrcourse.valleys import optimizers_of, rates_of
@@ -26,7 +26,7 @@ def find_run(result: SweepResult, optimizer: str, lr: float) -> Run:
         raise ValueError(f"result must be a SweepResult, got {type(result).__name__}")
     rows = result.select(optimizer) if isinstance(optimizer, str) else []
     if not rows:
-        raise ValueError(f"optimizer must be one of {optimizers_of(result)}, got {optimizer!r}")
+        raise ValueError(f"optimizer must be one of {optimizers_of(result)}, got {shown(optimizer)}")
     lr = check_positive("lr", lr)
     return min(rows, key=lambda r: abs(math.log(r.lr) - math.log(lr)))
 
