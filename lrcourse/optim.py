@@ -72,8 +72,20 @@ def _betas(betas: Any) -> tuple[float, float]:
     return _unit("betas[0]", betas[0]), _unit("betas[1]", betas[1])
 
 
-def _flags(hyper: dict[str, Any], *names: str) -> dict[str, bool]:
-    return {name: check_bool(name, hyper[name]) for name in names}
+def _checked(
+    hyper: dict[str, Any],
+    at_least_0: tuple[str, ...] = ("lr", "eps", "weight_decay"),
+    unit: tuple[str, ...] = (),
+    flags: tuple[str, ...] = ("maximize",),
+) -> dict[str, Any]:
+    """``hyper`` with its numbers as floats: ``at_least_0`` finite and >= 0, ``unit``
+    in [0, 1); ``flags`` must be True or False."""
+    return {
+        **hyper,
+        **{name: check_finite(name, hyper[name], 0) for name in at_least_0},
+        **{name: _unit(name, hyper[name]) for name in unit},
+        **{name: check_bool(name, hyper[name]) for name in flags},
+    }
 
 
 class _FromFormula(Optimizer):
@@ -178,20 +190,16 @@ class SGD(_FromFormula):
 
     @staticmethod
     def _check(hyper: dict[str, Any]) -> dict[str, Any]:
-        checked = dict(
-            lr=check_finite("lr", hyper["lr"], 0),
-            momentum=_unit("momentum", hyper["momentum"]),
-            dampening=_unit("dampening", hyper["dampening"], closed=True),
-            weight_decay=check_finite("weight_decay", hyper["weight_decay"], 0),
-            **_flags(hyper, "nesterov", "maximize"),
-        )
+        checked = _checked(hyper, ("lr", "weight_decay"), ("momentum",),
+                           ("nesterov", "maximize"))
+        checked["dampening"] = _unit("dampening", hyper["dampening"], closed=True)
         if checked["nesterov"] and (checked["momentum"] == 0 or checked["dampening"] != 0):
             raise ValueError(
                 "nesterov=True needs momentum > 0 and dampening = 0, got "
                 f"nesterov={hyper['nesterov']!r}, momentum={hyper['momentum']!r}, "
                 f"dampening={hyper['dampening']!r}"
             )
-        return {**hyper, **checked}
+        return checked
 
     @torch.no_grad()
     def step(self, closure: Closure = None) -> torch.Tensor | None:
@@ -250,8 +258,7 @@ class EMAMomentum(_FromFormula):
 
     @staticmethod
     def _check(hyper: dict[str, Any]) -> dict[str, Any]:
-        return {**hyper, "lr": check_finite("lr", hyper["lr"], 0),
-                "beta": _unit("beta", hyper["beta"])}
+        return _checked(hyper, ("lr",), ("beta",), ())
 
     @torch.no_grad()
     def step(self, closure: Closure = None) -> torch.Tensor | None:
@@ -314,9 +321,9 @@ class Adagrad(_FromFormula):
 
     @staticmethod
     def _check(hyper: dict[str, Any]) -> dict[str, Any]:
-        names = ("lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps")
-        return {**hyper, **{name: check_finite(name, hyper[name], 0) for name in names},
-                **_flags(hyper, "maximize")}
+        return _checked(
+            hyper, ("lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps")
+        )
 
     @torch.no_grad()
     def step(self, closure: Closure = None) -> torch.Tensor | None:
@@ -386,13 +393,7 @@ class RMSprop(_FromFormula):
 
     @staticmethod
     def _check(hyper: dict[str, Any]) -> dict[str, Any]:
-        return {**hyper,
-                "lr": check_finite("lr", hyper["lr"], 0),
-                "alpha": _unit("alpha", hyper["alpha"]),
-                "eps": check_finite("eps", hyper["eps"], 0),
-                "weight_decay": check_finite("weight_decay", hyper["weight_decay"], 0),
-                "momentum": _unit("momentum", hyper["momentum"]),
-                **_flags(hyper, "centered", "maximize")}
+        return _checked(hyper, unit=("alpha", "momentum"), flags=("centered", "maximize"))
 
     @torch.no_grad()
     def step(self, closure: Closure = None) -> torch.Tensor | None:
@@ -458,12 +459,7 @@ class Adadelta(_FromFormula):
 
     @staticmethod
     def _check(hyper: dict[str, Any]) -> dict[str, Any]:
-        return {**hyper,
-                "lr": check_finite("lr", hyper["lr"], 0),
-                "rho": _unit("rho", hyper["rho"]),
-                "eps": check_finite("eps", hyper["eps"], 0),
-                "weight_decay": check_finite("weight_decay", hyper["weight_decay"], 0),
-                **_flags(hyper, "maximize")}
+        return _checked(hyper, unit=("rho",))
 
     @torch.no_grad()
     def step(self, closure: Closure = None) -> torch.Tensor | None:
@@ -538,12 +534,9 @@ class Adam(_FromFormula):
 
     @staticmethod
     def _check(hyper: dict[str, Any]) -> dict[str, Any]:
-        return {**hyper,
-                "lr": check_finite("lr", hyper["lr"], 0),
-                "betas": _betas(hyper["betas"]),
-                "eps": check_finite("eps", hyper["eps"], 0),
-                "weight_decay": check_finite("weight_decay", hyper["weight_decay"], 0),
-                **_flags(hyper, "amsgrad", "maximize", "decoupled_weight_decay")}
+        checked = _checked(hyper, flags=("amsgrad", "maximize", "decoupled_weight_decay"))
+        checked["betas"] = _betas(hyper["betas"])
+        return checked
 
     @torch.no_grad()
     def step(self, closure: Closure = None) -> torch.Tensor | None:
