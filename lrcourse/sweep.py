@@ -976,8 +976,7 @@ class PBTResult:
         """A copy of the model holding slot ``slot``'s final weights."""
         import copy
 
-        if isinstance(slot, bool) or not isinstance(slot, int) or not 0 <= slot < len(self.rows):
-            raise ValueError(f"slot must be an integer in [0, {len(self.rows)}), got {shown(slot)}")
+        slot = check_int("slot", slot, 0, len(self.rows) - 1)
         model = copy.deepcopy(self.template)
         torch.nn.utils.vector_to_parameters(self.weights[slot].float(), model.parameters())
         return model

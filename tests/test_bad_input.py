@@ -16,6 +16,7 @@ schedules' overflow policy).
 from __future__ import annotations
 
 import contextlib
+import functools
 import math
 import signal
 from collections.abc import Callable, Iterator
@@ -117,6 +118,11 @@ def _pbt(**kw: Any) -> Any:
     args = dict(batch_size=4, steps=2, ready_every=1, progress=False, **kw)
     return sweep.pbt(lambda: models.digits_mlp(hidden=4, seed=0),
                      [sweep.Member("sgd", 0.1), sweep.Member("adam", 0.01)], x, y, **args)
+
+
+@functools.cache
+def _pbt_result() -> sweep.PBTResult:
+    return _pbt()
 
 
 def _mnist(**kw: Any) -> Any:
@@ -322,6 +328,10 @@ case(_train_many, dict(), batch_size=bad_int(1), max_steps=bad_int(1), check_eve
      divergence_factor=bad_real(1, lo_open=True))
 case(_pbt, dict(), steps=bad_int(1), ready_every=bad_int(1), seed=SEED,
      fraction=bad_real(0, 0.5, lo_open=True))
+
+case(lambda **kw: _pbt_result().model(**kw), dict(slot=1), slot=bad_int(0, 1))
+case(w_optim.first_steps_figure, dict(optimizer="Adam", lr=0.1, beta=0.9, steps=2),
+     steps=bad_int(1))
 
 case(w_backprop.training_explorer, dict(), lr=bad_real(0.01, 10), steps=bad_int(100, 20_000),
      update_biases=bad_bool())

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ipywidgets as W
 from matplotlib.figure import Figure
 
+from lrcourse._checks import check_int
 from lrcourse.optim_steps import OPTIMIZER_NAMES, make_optimizer, weight_trace
 from lrcourse.plots.optim import plot_weight_traces
 from lrcourse.widgets._base import Panel, dropdown, slider
@@ -27,8 +28,7 @@ def first_steps_figure(optimizer: str, lr: float, beta: float, steps: int) -> tu
         >>> text
         'Adam, lr = 0.01, beta = 0.9: w1 = 0.99000001, w2 = 0.98000276 (SGD: w2 = 0.98010004)'
     """
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"steps must be a positive integer, got {steps!r}")
+    steps = check_int("steps", steps, 1)
     ws = weight_trace(lambda p: make_optimizer(optimizer, p, lr, beta), steps)
     sgd = weight_trace(lambda p: make_optimizer("SGD", p, lr), steps)
     fig = Figure(figsize=(6.4, 3.6))
