@@ -36,11 +36,12 @@ import functools
 import gzip
 import hashlib
 import math
-import numbers
 import os
+import re
 import shutil
 import struct
 import tempfile
+import time
 import urllib.request
 import zlib
 from pathlib import Path
@@ -49,6 +50,8 @@ from typing import Any, NamedTuple
 import numpy as np
 import torch
 from torch.utils.data import DataLoader, TensorDataset
+
+from lrcourse._checks import check_bool, check_int, check_range, check_seed, shown
 
 __all__ = [
     "DATA_DIR",
@@ -76,36 +79,8 @@ TEMPERATURES_FILE = "seattle_temperatures_2015.csv"
 # ----------------------------------------------------------------------------------
 
 
-def _is_int(value: Any) -> bool:
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
-
-
-def _check_seed(seed: Any) -> int:
-    if not _is_int(seed) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    return int(seed)
-
-
-def _check_bool(name: str, value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise ValueError(f"{name} must be True or False, got {value!r}")
-    return value
-
-
-def _check_positive_int(name: str, value: Any) -> int:
-    if not _is_int(value) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
-
-
 def _check_fraction(val_fraction: Any) -> float:
-    if (
-        isinstance(val_fraction, bool)
-        or not isinstance(val_fraction, numbers.Real)
-        or not 0.0 < val_fraction < 1.0
-    ):
-        raise ValueError(f"val_fraction must be a number in (0, 1), got {val_fraction!r}")
-    return float(val_fraction)
+    return check_range("val_fraction", val_fraction, 0, 1, low_open=True, high_open=True)
 
 
 # ----------------------------------------------------------------------------------
@@ -125,10 +100,9 @@ def iterations_per_epoch(n_samples: int, batch_size: int, drop_last: bool = Fals
         >>> iterations_per_epoch(50_000, 256, drop_last=True)
         195
     """
-    if not _is_int(n_samples) or n_samples < 0:
-        raise ValueError(f"n_samples must be a non-negative integer, got {n_samples!r}")
-    batch_size = _check_positive_int("batch_size", batch_size)
-    _check_bool("drop_last", drop_last)
+    n_samples = check_int("n_samples", n_samples, 0)
+    batch_size = check_int("batch_size", batch_size, 1)
+    drop_last = check_bool("drop_last", drop_last)
     if drop_last:
         return n_samples // batch_size
     return -(-n_samples // batch_size)
@@ -173,7 +147,7 @@ def load_digits(val_fraction: float = 0.2, seed: int = 0, flat: bool = False) ->
 
     Args:
         val_fraction: share of the images kept for validation, in (0, 1).
-        seed: non-negative integer; the same seed gives the same split.
+        seed: an integer >= 0; the same seed gives the same split.
         flat: give images as rows of 64 values, for an MLP, instead of (1, 8, 8).
 
     Returns:
@@ -188,8 +162,8 @@ def load_digits(val_fraction: float = 0.2, seed: int = 0, flat: bool = False) ->
         ((1438, 64), torch.int64)
     """
     val_fraction = _check_fraction(val_fraction)
-    seed = _check_seed(seed)
-    _check_bool("flat", flat)
+    seed = check_seed("seed", seed)
+    flat = check_bool("flat", flat)
 
     images, labels = _raw_digits()
     n = len(images)
@@ -197,7 +171,7 @@ def load_digits(val_fraction: float = 0.2, seed: int = 0, flat: bool = False) ->
     if not 0 < n_val < n:
         raise ValueError(
             f"val_fraction must leave at least one image in each split of {n}, "
-            f"got {val_fraction!r} ({n_val} for validation)"
+            f"got {shown(val_fraction)} ({n_val} for validation)"
         )
     order = torch.randperm(n, generator=torch.Generator().manual_seed(seed)).numpy()
     val_idx, train_idx = order[:n_val], order[n_val:]
@@ -238,9 +212,10 @@ def digits_loaders(
         >>> len(train_loader), len(val_loader)
         (23, 6)
     """
-    batch_size = _check_positive_int("batch_size", batch_size)
-    _check_bool("shuffle", shuffle)
+    batch_size = check_int("batch_size", batch_size, 1)
+    shuffle = check_bool("shuffle", shuffle)
     digits = load_digits(val_fraction=val_fraction, seed=seed, flat=flat)
+    seed = check_seed("seed", seed)
     generator = torch.Generator().manual_seed(seed)
     train_loader = DataLoader(
         TensorDataset(digits.x_train, digits.y_train),
@@ -273,8 +248,8 @@ def random_temperatures(n: int = 30, seed: int = 0) -> torch.Tensor:
         >>> random_temperatures(3).dtype, tuple(random_temperatures(3).shape)
         (torch.float32, (3,))
     """
-    n = _check_positive_int("n", n)
-    seed = _check_seed(seed)
+    n = check_int("n", n, 1)
+    seed = check_seed("seed", seed)
     generator = torch.Generator().manual_seed(seed)
     return torch.randn(n, generator=generator) * 10
 
@@ -376,6 +351,7 @@ MNIST_MIRRORS = (
     "https://storage.googleapis.com/cvdf-datasets/mnist/",
 )
 _DOWNLOAD_TIMEOUT = 30  # seconds without an answer before a mirror is given up
+_STALE_PART = 600  # seconds a partial download may sit untouched before it counts as left over
 
 # IDX type byte -> element type (big-endian on disk).
 _IDX_TYPES = {
@@ -406,7 +382,8 @@ def read_idx(
 
     Args:
         path: the file; it is decompressed first when it starts with gzip's magic.
-        sha256: when given, the expected SHA-256 of the decompressed bytes.
+        sha256: when given, the expected SHA-256 of the decompressed bytes, as 64
+            hexadecimal digits in either case.
         shape: when given, the shape the header must announce.
 
     Raises:
@@ -418,7 +395,19 @@ def read_idx(
         >>> images.shape, images.dtype  # doctest: +SKIP
         (torch.Size([10000, 28, 28]), torch.uint8)
     """
+    if not isinstance(path, str | os.PathLike):
+        raise ValueError(f"path must be a file path (str or Path), got {shown(path)}")
+    if sha256 is not None:
+        if not (isinstance(sha256, str) and re.fullmatch(r"[0-9a-fA-F]{64}", sha256)):
+            raise ValueError(f"sha256 must be 64 hexadecimal digits or None, got {shown(sha256)}")
+        sha256 = sha256.lower()
+    if shape is not None:
+        if isinstance(shape, str | bytes) or not isinstance(shape, tuple | list):
+            raise ValueError(f"shape must be a tuple of integers >= 0 or None, got {shown(shape)}")
+        shape = tuple(check_int(f"shape[{i}]", n, 0) for i, n in enumerate(shape))
     path = Path(path)
+    if path.is_dir():
+        raise ValueError(f"path must be a file, got {str(path)!r}, which is a folder")
     return _decode_idx(path.read_bytes(), path.name, sha256, shape)
 
 
@@ -479,6 +468,21 @@ def _by_hand_hint(root: Path, train: bool) -> str:
     )
 
 
+def _remove_stale_parts(name: str, root: Path) -> None:
+    """Delete partial downloads of ``name`` left by a run that was killed mid-way.
+
+    A live download writes to its part file at least every ``_DOWNLOAD_TIMEOUT``
+    seconds; one untouched for ``_STALE_PART`` seconds belongs to no running download.
+    """
+    now = time.time()
+    for part in root.glob(f".{name}.*.part"):
+        try:
+            if now - part.stat().st_mtime > _STALE_PART:
+                part.unlink()
+        except OSError:  # removed meanwhile, or not ours to remove: leave it
+            pass
+
+
 def _download(name: str, root: Path, train: bool) -> torch.Tensor:
     """Fetch ``name`` into ``root``, checked, and return its decoded content.
 
@@ -488,6 +492,7 @@ def _download(name: str, root: Path, train: bool) -> torch.Tensor:
     """
     shape, sha256 = MNIST_FILES[name]
     root.mkdir(parents=True, exist_ok=True)
+    _remove_stale_parts(name, root)
     failures = []
     for mirror in MNIST_MIRRORS:
         url = mirror + name
@@ -551,10 +556,12 @@ def load_mnist(root: str | os.PathLike, download: bool = True, train: bool = Tru
         torch.Size([10000, 28, 28])
     """
     if not isinstance(root, str | os.PathLike):
-        raise ValueError(f"root must be a folder path (str or Path), got {root!r}")
-    _check_bool("download", download)
-    _check_bool("train", train)
+        raise ValueError(f"root must be a folder path (str or Path), got {shown(root)}")
+    download = check_bool("download", download)
+    train = check_bool("train", train)
     root = Path(root).expanduser()
+    if root.exists() and not root.is_dir():
+        raise ValueError(f"root must be a folder, got {str(root)!r}, which is a file")
 
     images_name, labels_name = _mnist_names(train)
     images = _read_mnist_file(images_name, root, download, train)

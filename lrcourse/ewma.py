@@ -46,11 +46,12 @@ Example::
 from __future__ import annotations
 
 import math
-import numbers
 from typing import Any
 
 import numpy as np
 import torch
+
+from lrcourse._checks import check_bool, check_choice, check_range, shown
 
 __all__ = ["FIRST_MODES", "effective_window", "ewma", "ewma_naive"]
 
@@ -59,6 +60,7 @@ FIRST_MODES = ("value", "zero")
 # Within one block the scaled values Y_k * beta^(-k) may grow to this factor, far
 # from float64's limit (about 1e308) so that values up to 1e200 stay finite.
 _MAX_SCALE_LOG = math.log(1e100)
+_MAX_VALUE = 1e200
 
 
 # ----------------------------------------------------------------------------------
@@ -67,21 +69,12 @@ _MAX_SCALE_LOG = math.log(1e100)
 
 
 def _check_beta(beta: Any) -> float:
-    if (
-        isinstance(beta, bool)
-        or not isinstance(beta, numbers.Real)
-        or math.isnan(beta)
-        or not 0.0 <= beta < 1.0
-    ):
-        raise ValueError(f"beta must be a number in [0, 1), got {beta!r}")
-    return float(beta)
+    return check_range("beta", beta, 0, 1, high_open=True)
 
 
 def _check_first(first: Any, bias_correction: Any) -> None:
-    if first not in FIRST_MODES:
-        raise ValueError(f"first must be one of {FIRST_MODES}, got {first!r}")
-    if not isinstance(bias_correction, bool):
-        raise ValueError(f"bias_correction must be True or False, got {bias_correction!r}")
+    check_choice("first", first, FIRST_MODES)
+    check_bool("bias_correction", bias_correction)
     if bias_correction and first != "zero":
         raise ValueError(
             f"bias_correction=True needs first='zero' (it corrects the pull towards "
@@ -98,14 +91,20 @@ def _as_series(values: Any) -> tuple[torch.Tensor, torch.dtype]:
             series = torch.as_tensor(np.asarray(values))
         except (TypeError, ValueError, RuntimeError) as error:
             raise ValueError(
-                f"values must be a 1-D sequence of real numbers, got {values!r}"
+                f"values must be a 1-D sequence of real numbers, got {shown(values)}"
             ) from error
     if series.is_complex() or not (series.is_floating_point() or _is_integer_dtype(series)):
         raise ValueError(f"values must hold real numbers, got dtype {series.dtype} ({values!r})")
     if series.dim() != 1:
         raise ValueError(f"values must be 1-D (one series), got shape {tuple(series.shape)}")
     if series.numel() == 0:
-        raise ValueError(f"values must not be empty, got {values!r}")
+        raise ValueError(f"values must not be empty, got {shown(values)}")
+    finite = torch.isfinite(series)
+    if not finite.all():
+        i = int((~finite).nonzero()[0])
+        raise ValueError(
+            f"values must be finite numbers, got {series[i].item()!r} at index {i}"
+        )
     out_dtype = series.dtype if series.is_floating_point() else torch.float64
     return series.to(torch.float64), out_dtype
 
@@ -196,8 +195,13 @@ def ewma(
     _check_first(first, bias_correction)
     y, out_dtype = _as_series(values)
 
+    # The average is linear in the values: work on them scaled into [-1, 1] when they
+    # are so large that the blocks' growth factor would overflow (see _MAX_SCALE_LOG).
+    scale = y.abs().max().item()
+    scale = scale if scale > _MAX_VALUE else 1.0
+    y = y / scale
     s_0 = y[0].item() if first == "value" else 0.0
-    s = _ewma_blocks(y, beta, s_0)
+    s = _ewma_blocks(y, beta, s_0) * scale
     if bias_correction and beta > 0.0:
         t = torch.arange(1, len(y) + 1, dtype=torch.float64)
         s = s / (1 - torch.exp(t * math.log(beta)))  # / (1 - beta^t)

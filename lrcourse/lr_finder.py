@@ -67,6 +67,16 @@ import numpy as np
 import torch
 from torch import nn
 
+from lrcourse._checks import (
+    check_bool,
+    check_choice,
+    check_finite,
+    check_int,
+    check_loss,
+    check_range,
+    shown,
+)
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
@@ -78,6 +88,8 @@ __all__ = [
 #: The suggestion rules ``LRFinder.suggestion`` knows.
 METHODS = ("steepest", "valley", "minimum")
 _STEP_MODES = ("exp", "linear")
+# A range test is a few hundred steps; a million is a slip that would only hang.
+_MAX_ITER = 1_000_000
 
 
 # --- the math, as plain functions -------------------------------------------------------------
@@ -90,10 +102,14 @@ def rate_schedule(start_lr: float, end_lr: float, num_iter: int, step_mode: str 
         >>> rate_schedule(1e-3, 1e-1, 3)
         [0.001, 0.01, 0.1]
     """
-    _check_schedule(start_lr, end_lr, num_iter, step_mode)
+    start_lr, end_lr, num_iter = _check_schedule(start_lr, end_lr, num_iter, step_mode)
     last = num_iter - 1
     if step_mode == "exp":
-        return [start_lr * (end_lr / start_lr) ** (i / last) for i in range(num_iter)]
+        ratio = end_lr / start_lr
+        if math.isinf(ratio):  # the rates span more than the float range: step in logs
+            log_start, log_span = math.log(start_lr), math.log(end_lr) - math.log(start_lr)
+            return [math.exp(log_start + log_span * i / last) for i in range(num_iter)]
+        return [start_lr * ratio ** (i / last) for i in range(num_iter)]
     return [start_lr + (i / last) * (end_lr - start_lr) for i in range(num_iter)]
 
 
@@ -106,7 +122,7 @@ def smooth(losses: Iterable[float], smooth_f: float = 0.05) -> list:
         >>> smooth([4.0, 2.0, 2.0], smooth_f=0.5)
         [4.0, 3.0, 2.5]
     """
-    _check_smooth_f(smooth_f)
+    smooth_f = _check_smooth_f(smooth_f)
     out: list = []
     for loss in losses:
         loss = float(loss)
@@ -120,9 +136,7 @@ def steepest(losses: Iterable[float]) -> int:
     Weakness: one spike, or the first drop of a noisy curve, can hold the most
     negative difference, so the rule may point far from the broad descent.
     """
-    y = np.asarray(losses, dtype=float)
-    if y.size < 2:
-        raise ValueError(f"losses must hold at least 2 points, got {y.size}")
+    y = _losses(losses, 2)
     return int(np.argmin(np.gradient(y)))
 
 
@@ -142,10 +156,8 @@ def valley(losses: Iterable[float]) -> tuple[int, int, int]:
     Weakness: a long, slow slide at tiny rates can outlast the steep part, and a
     noisy curve breaks a valley into pieces (smooth first).
     """
-    y = np.asarray(losses, dtype=float)
+    y = _losses(losses, 2)
     n = y.size
-    if n < 2:
-        raise ValueError(f"losses must hold at least 2 points, got {n}")
     length = np.ones(n, dtype=int)  # length[i]: longest decreasing run ending at i
     previous = np.full(n, -1)
     for i in range(1, n):
@@ -166,9 +178,7 @@ def minimum(losses: Iterable[float]) -> int:
     Weakness: the minimum sits at the edge of divergence; dividing by 10 is a
     rule of thumb that is too careful on some curves and too bold on others.
     """
-    y = np.asarray(losses, dtype=float)
-    if y.size < 1:
-        raise ValueError("losses must hold at least 1 point, got 0")
+    y = _losses(losses, 1)
     return int(np.argmin(y))
 
 
@@ -252,14 +262,33 @@ class LRFinder:
                 f"optimizer must be a torch.optim.Optimizer, got {type(optimizer).__name__}"
             )
         if not callable(criterion):
-            raise ValueError(f"criterion must be callable, got {criterion!r}")
+            raise ValueError(f"criterion must be callable, got {shown(criterion)}")
         first = next(model.parameters(), None)
         if first is None:
             raise ValueError("model must have at least one parameter, got none")
+        # Only the model's weights are put back after a test: an optimizer that also
+        # moves other tensors would leave them trained.
+        own = {id(p) for p in model.parameters()}
+        foreign = sum(
+            1 for g in optimizer.param_groups for p in g["params"] if id(p) not in own
+        )
+        if foreign:
+            raise ValueError(
+                f"optimizer must optimize only the model's parameters, got one that also "
+                f"holds {foreign} other tensor(s)"
+            )
+        if device is not None:
+            try:
+                device = torch.device(device)
+            except (RuntimeError, TypeError, ValueError):
+                raise ValueError(
+                    f"device must be a torch device such as 'cpu' or 'cuda:0', or None, "
+                    f"got {shown(device)}"
+                ) from None
         self.model = model
         self.optimizer = optimizer
         self.criterion = criterion
-        self.device = torch.device(device) if device is not None else first.device
+        self.device = device if device is not None else first.device
         self.history: dict[str, list] = _empty_history()
         self.stop_reason: str | None = None
         self.step_mode: str | None = None
@@ -310,22 +339,12 @@ class LRFinder:
         _check_loader("train_loader", train_loader)
         if val_loader is not None:
             _check_loader("val_loader", val_loader)
-        _check_schedule(start_lr, end_lr, num_iter, step_mode)
-        _check_smooth_f(smooth_f)
-        if (
-            isinstance(diverge_th, bool)
-            or not isinstance(diverge_th, (int, float))
-            or not (diverge_th > 1)
-        ):
-            raise ValueError(f"diverge_th must be a number > 1, got {diverge_th!r}")
-        if (
-            isinstance(accumulation_steps, bool)
-            or not isinstance(accumulation_steps, int)
-            or accumulation_steps < 1
-        ):
-            raise ValueError(
-                f"accumulation_steps must be an integer >= 1, got {accumulation_steps!r}"
-            )
+        start_lr, end_lr, num_iter = _check_schedule(start_lr, end_lr, num_iter, step_mode)
+        smooth_f = _check_smooth_f(smooth_f)
+        diverge_th = _check_above_one("diverge_th", diverge_th)
+        accumulation_steps = check_int("accumulation_steps", accumulation_steps, 1)
+        progress = check_bool("progress", progress)
+        restore = check_bool("restore", restore)
         ratios = self._group_ratios()
         rates = rate_schedule(start_lr, end_lr, num_iter, step_mode)
 
@@ -389,6 +408,9 @@ class LRFinder:
             module.training = training
         for p, grad in zip(self.model.parameters(), snap["grads"], strict=True):
             p.grad = None if grad is None else grad.to(p.device)
+        for module, name, _ in _non_persistent_buffers(self.model):
+            saved = snap["buffers"][(module, name)]
+            module._buffers[name] = None if saved is None else saved.to(snap["device"])
         self.optimizer.load_state_dict(snap["optimizer"])
 
     def _take_snapshot(self) -> dict[str, Any]:
@@ -398,6 +420,11 @@ class LRFinder:
             "device": next(self.model.parameters()).device,
             "model": {k: _cpu_copy(v) for k, v in self.model.state_dict().items()},
             "modes": [m.training for m in self.model.modules()],
+            # state_dict() leaves out buffers registered with persistent=False.
+            "buffers": {
+                (module, name): _cpu_copy(value)
+                for module, name, value in _non_persistent_buffers(self.model)
+            },
             "grads": [
                 None if p.grad is None else _cpu_copy(p.grad) for p in self.model.parameters()
             ],
@@ -426,7 +453,9 @@ class LRFinder:
         total = None
         for _ in range(accumulation_steps):
             inputs, targets = self._unpack(next(batches))
-            loss = self.criterion(self.model(inputs), targets) / accumulation_steps
+            loss = self.criterion(self.model(inputs), targets)
+            check_loss("criterion", loss)
+            loss = loss / accumulation_steps
             loss.backward()
             total = loss.detach() if total is None else total + loss.detach()
         self.optimizer.step()
@@ -439,7 +468,7 @@ class LRFinder:
             for batch in loader:
                 inputs, targets = self._unpack(batch)
                 n = len(targets)
-                total += self.criterion(self.model(inputs), targets).item() * n
+                total += check_loss("criterion", self.criterion(self.model(inputs), targets)) * n
                 count += n
         self.model.train()
         if count == 0:
@@ -456,9 +485,8 @@ class LRFinder:
     # -- reading the result --------------------------------------------------------------------
 
     def _window(self, skip_start: int, skip_end: int) -> tuple[np.ndarray, np.ndarray]:
-        for name, value in (("skip_start", skip_start), ("skip_end", skip_end)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise ValueError(f"{name} must be a non-negative integer, got {value!r}")
+        skip_start = check_int("skip_start", skip_start, 0)
+        skip_end = check_int("skip_end", skip_end, 0)
         if not self.history["lr"]:
             raise RuntimeError("no range test has run yet: call range_test(...) first")
         lrs = np.asarray(self.history["lr"], dtype=float)
@@ -491,8 +519,7 @@ class LRFinder:
         Raises:
             RuntimeError: before any test, or when too few points were recorded.
         """
-        if method not in METHODS:
-            raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+        check_choice("method", method, METHODS)
         lrs, losses = self._window(skip_start, skip_end)
         if method == "steepest":
             return float(lrs[steepest(losses)])
@@ -517,8 +544,7 @@ class LRFinder:
         scale, and the lower bound is the safer error (a cycle that starts too
         low loses a little speed; one that starts too high may never settle).
         """
-        if isinstance(divisor, bool) or not isinstance(divisor, (int, float)) or not divisor > 1:
-            raise ValueError(f"divisor must be a number > 1, got {divisor!r}")
+        divisor = _check_above_one("divisor", divisor)
         lrs, losses = self._window(skip_start, skip_end)
         slope = np.gradient(losses)
         i = int(np.argmin(slope))
@@ -541,8 +567,8 @@ class LRFinder:
 
         Returns the axes; a new pyplot figure is made when ``ax`` is None.
         """
-        if suggestion is not None and suggestion not in METHODS:
-            raise ValueError(f"suggestion must be one of {METHODS} or None, got {suggestion!r}")
+        if suggestion is not None:
+            check_choice("suggestion", suggestion, METHODS)
         lrs, losses = self._window(skip_start, skip_end)
         from lrcourse.plots import lr_axis, new_axes
 
@@ -573,38 +599,57 @@ def _empty_history() -> dict[str, list]:
     return {"lr": [], "lrs": [], "loss": [], "raw_loss": [], "train_loss": []}
 
 
-def _check_schedule(start_lr: float, end_lr: float, num_iter: int, step_mode: str) -> None:
-    if step_mode not in _STEP_MODES:
-        raise ValueError(f"step_mode must be one of {_STEP_MODES}, got {step_mode!r}")
-    if isinstance(num_iter, bool) or not isinstance(num_iter, int) or num_iter < 2:
-        raise ValueError(f"num_iter must be an integer >= 2, got {num_iter!r}")
-    for name, value in (("start_lr", start_lr), ("end_lr", end_lr)):
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, (int, float))
-            or not math.isfinite(value)
-        ):
-            raise ValueError(f"{name} must be a finite number, got {value!r}")
+def _check_schedule(
+    start_lr: Any, end_lr: Any, num_iter: Any, step_mode: Any
+) -> tuple[float, float, int]:
+    check_choice("step_mode", step_mode, _STEP_MODES)
+    num_iter = check_int("num_iter", num_iter, 2, _MAX_ITER)
+    start_lr = check_finite("start_lr", start_lr)
+    end_lr = check_finite("end_lr", end_lr)
     if step_mode == "exp" and not start_lr > 0:
-        raise ValueError(f"start_lr must be > 0 with step_mode='exp', got {start_lr!r}")
+        raise ValueError(f"start_lr must be > 0 with step_mode='exp', got {shown(start_lr)}")
     if step_mode == "linear" and start_lr < 0:
-        raise ValueError(f"start_lr must be >= 0 with step_mode='linear', got {start_lr!r}")
+        raise ValueError(f"start_lr must be >= 0 with step_mode='linear', got {shown(start_lr)}")
     if not end_lr > start_lr:
-        raise ValueError(f"end_lr must be greater than start_lr={start_lr!r}, got {end_lr!r}")
+        raise ValueError(f"end_lr must be greater than start_lr={start_lr!r}, got {shown(end_lr)}")
+    return start_lr, end_lr, num_iter
 
 
-def _check_smooth_f(smooth_f: float) -> None:
-    if (
-        isinstance(smooth_f, bool)
-        or not isinstance(smooth_f, (int, float))
-        or not (0 <= smooth_f < 1)
-    ):
-        raise ValueError(f"smooth_f must be a number in [0, 1), got {smooth_f!r}")
+def _check_smooth_f(smooth_f: Any) -> float:
+    return check_range("smooth_f", smooth_f, 0, 1, high_open=True)
+
+
+def _check_above_one(name: str, value: Any) -> float:
+    number = check_finite(name, value)
+    if not number > 1:
+        raise ValueError(f"{name} must be a finite number > 1, got {shown(value)}")
+    return number
+
+
+def _losses(losses: Any, at_least: int) -> np.ndarray:
+    """The losses as a 1-D float array of at least ``at_least`` points (NaN and inf allowed)."""
+    try:
+        y = np.asarray(losses, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"losses must be a 1-D sequence of numbers, got {losses!r:.80}") from None
+    if y.ndim != 1:
+        raise ValueError(f"losses must be a 1-D sequence of numbers, got shape {y.shape}")
+    if y.size < at_least:
+        s = "" if at_least == 1 else "s"
+        raise ValueError(f"losses must hold at least {at_least} point{s}, got {y.size}")
+    return y
+
+
+def _non_persistent_buffers(model: nn.Module) -> Iterator[tuple[nn.Module, str, Any]]:
+    for module in model.modules():
+        for name in sorted(module._non_persistent_buffers_set):
+            if name in module._buffers:
+                yield module, name, module._buffers[name]
 
 
 def _check_loader(name: str, loader: Any) -> None:
     if loader is None or not hasattr(loader, "__iter__"):
-        raise ValueError(f"{name} must be an iterable of (inputs, targets) batches, got {loader!r}")
+        raise ValueError(f"{name} must be an iterable of (inputs, targets) batches, got {shown(loader)}")
     if hasattr(loader, "__len__") and len(loader) == 0:
         raise ValueError(f"{name} must yield at least one batch, got an empty loader")
 

@@ -10,12 +10,18 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from lrcourse._checks import check_int, check_range, check_seed
+
+# Far beyond what a CPU lesson trains, low enough that a slip (an extra zero or
+# three) is refused at once instead of trying to allocate terabytes of weights.
+_MAX_WIDTH = 100
+_MAX_UNITS = 10_000
+_MAX_LAYERS = 1_000
+
 
 def _seeded(seed: int | None):
     if seed is not None:
-        if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-            raise ValueError(f"seed must be a non-negative integer or None, got {seed!r}")
-        torch.manual_seed(seed)
+        torch.manual_seed(check_seed("seed", seed))
 
 
 def count_parameters(model: nn.Module) -> int:
@@ -37,8 +43,7 @@ def digits_cnn(width: float = 1.0, seed: int | None = None) -> nn.Sequential:
         >>> count_parameters(digits_cnn())
         3358
     """
-    if not isinstance(width, (int, float)) or isinstance(width, bool) or not width > 0:
-        raise ValueError(f"width must be a positive number, got {width!r}")
+    width = check_range("width", width, 0, _MAX_WIDTH, low_open=True)
     _seeded(seed)
     c1, c2, hidden = (max(1, round(k * width)) for k in (8, 16, 28))
     return nn.Sequential(
@@ -61,9 +66,8 @@ def digits_mlp(hidden: int = 64, depth: int = 1, seed: int | None = None) -> nn.
     A deep, narrow version (say ``depth=8``) is what makes a large learning rate
     unstable in the first steps, the situation warmup is for.
     """
-    for name, value in (("hidden", hidden), ("depth", depth)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    hidden = check_int("hidden", hidden, 1, _MAX_UNITS)
+    depth = check_int("depth", depth, 1, _MAX_LAYERS)
     _seeded(seed)
     layers: list[nn.Module] = [nn.Flatten()]
     width_in = 64
@@ -95,9 +99,8 @@ def digits_resnet(channels: int = 16, blocks: int = 2, seed: int | None = None) 
 
     A scaled-down stand-in for ResNet-18 that trains in seconds on the 8x8 digits.
     """
-    for name, value in (("channels", channels), ("blocks", blocks)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    channels = check_int("channels", channels, 1, _MAX_UNITS)
+    blocks = check_int("blocks", blocks, 1, _MAX_LAYERS)
     _seeded(seed)
     return nn.Sequential(
         nn.Conv2d(1, channels, 3, padding=1, bias=False),

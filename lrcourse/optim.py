@@ -39,7 +39,7 @@ from typing import Any
 import torch
 from torch.optim import Optimizer
 
-from lrcourse._checks import check_finite
+from lrcourse._checks import check_bool, check_finite, check_int, check_range, shown
 
 __all__ = [
     "SGD",
@@ -61,43 +61,55 @@ Closure = Callable[[], torch.Tensor] | None
 # ----------------------------------------------------------------------------------
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _check_unit_interval(name: str, value: Any, *, closed: bool = False) -> None:
+def _unit(name: str, value: Any, *, closed: bool = False) -> float:
     """``value`` in [0, 1), or in [0, 1] when ``closed``."""
-    inside = _is_number(value) and (0 <= value <= 1 if closed else 0 <= value < 1)
-    if not inside:
-        allowed = "[0, 1]" if closed else "[0, 1)"
-        raise ValueError(f"{name} must be a number in {allowed}, got {value!r}")
+    return check_range(name, value, 0, 1, high_open=not closed)
 
 
-def _check_betas(betas: Any) -> None:
+def _betas(betas: Any) -> tuple[float, float]:
     if not (isinstance(betas, tuple | list) and len(betas) == 2):
-        raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
-    _check_unit_interval("betas[0]", betas[0])
-    _check_unit_interval("betas[1]", betas[1])
+        raise ValueError(f"betas must be a pair (beta1, beta2), got {shown(betas)}")
+    return _unit("betas[0]", betas[0]), _unit("betas[1]", betas[1])
+
+
+def _checked(
+    hyper: dict[str, Any],
+    at_least_0: tuple[str, ...] = ("lr", "eps", "weight_decay"),
+    unit: tuple[str, ...] = (),
+    flags: tuple[str, ...] = ("maximize",),
+) -> dict[str, Any]:
+    """``hyper`` with its numbers as floats: ``at_least_0`` finite and >= 0, ``unit``
+    in [0, 1); ``flags`` must be True or False."""
+    return {
+        **hyper,
+        **{name: check_finite(name, hyper[name], 0) for name in at_least_0},
+        **{name: _unit(name, hyper[name]) for name in unit},
+        **{name: check_bool(name, hyper[name]) for name in flags},
+    }
 
 
 class _FromFormula(Optimizer):
     """What all our optimizers share: argument checks and the closure protocol.
 
-    ``_check(hyper)`` of each subclass validates one dictionary of hyper-parameters.
-    It runs on the constructor's defaults and on every parameter group (a group may
-    override a default), before anything is stored.
+    ``_check(hyper)`` of each subclass validates one dictionary of hyper-parameters
+    and returns them as plain Python numbers (a NumPy scalar or a 0-d tensor becomes
+    a ``float``). It runs on the constructor's defaults and on every parameter group
+    (a group may override a default), before anything is stored.
     """
 
     def __init__(self, params: Params, defaults: dict[str, Any]) -> None:
-        self._check(defaults)
-        super().__init__(params, defaults)
+        super().__init__(params, self._check(defaults))
 
     def add_param_group(self, param_group: dict[str, Any]) -> None:
-        self._check({**self.defaults, **param_group})
-        super().add_param_group(param_group)
+        if not isinstance(param_group, dict):
+            raise ValueError(f"param_group must be a dict, got {type(param_group).__name__}")
+        checked = self._check({**self.defaults, **param_group})
+        super().add_param_group(
+            {**param_group, **{k: v for k, v in checked.items() if k in param_group}}
+        )
 
     @staticmethod
-    def _check(hyper: dict[str, Any]) -> None:  # pragma: no cover - overridden
+    def _check(hyper: dict[str, Any]) -> dict[str, Any]:  # pragma: no cover - overridden
         raise NotImplementedError
 
     @staticmethod
@@ -177,17 +189,17 @@ class SGD(_FromFormula):
         super().__init__(params, defaults)
 
     @staticmethod
-    def _check(hyper: dict[str, Any]) -> None:
-        check_finite("lr", hyper["lr"], 0)
-        _check_unit_interval("momentum", hyper["momentum"])
-        _check_unit_interval("dampening", hyper["dampening"], closed=True)
-        check_finite("weight_decay", hyper["weight_decay"], 0)
-        if hyper["nesterov"] and (hyper["momentum"] == 0 or hyper["dampening"] != 0):
+    def _check(hyper: dict[str, Any]) -> dict[str, Any]:
+        checked = _checked(hyper, ("lr", "weight_decay"), ("momentum",),
+                           ("nesterov", "maximize"))
+        checked["dampening"] = _unit("dampening", hyper["dampening"], closed=True)
+        if checked["nesterov"] and (checked["momentum"] == 0 or checked["dampening"] != 0):
             raise ValueError(
                 "nesterov=True needs momentum > 0 and dampening = 0, got "
                 f"nesterov={hyper['nesterov']!r}, momentum={hyper['momentum']!r}, "
                 f"dampening={hyper['dampening']!r}"
             )
+        return checked
 
     @torch.no_grad()
     def step(self, closure: Closure = None) -> torch.Tensor | None:
@@ -245,9 +257,8 @@ class EMAMomentum(_FromFormula):
         super().__init__(params, dict(lr=lr, beta=beta))
 
     @staticmethod
-    def _check(hyper: dict[str, Any]) -> None:
-        check_finite("lr", hyper["lr"], 0)
-        _check_unit_interval("beta", hyper["beta"])
+    def _check(hyper: dict[str, Any]) -> dict[str, Any]:
+        return _checked(hyper, ("lr",), ("beta",), ())
 
     @torch.no_grad()
     def step(self, closure: Closure = None) -> torch.Tensor | None:
@@ -309,9 +320,10 @@ class Adagrad(_FromFormula):
         super().__init__(params, defaults)
 
     @staticmethod
-    def _check(hyper: dict[str, Any]) -> None:
-        for name in ("lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps"):
-            check_finite(name, hyper[name], 0)
+    def _check(hyper: dict[str, Any]) -> dict[str, Any]:
+        return _checked(
+            hyper, ("lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps")
+        )
 
     @torch.no_grad()
     def step(self, closure: Closure = None) -> torch.Tensor | None:
@@ -380,12 +392,8 @@ class RMSprop(_FromFormula):
         super().__init__(params, defaults)
 
     @staticmethod
-    def _check(hyper: dict[str, Any]) -> None:
-        check_finite("lr", hyper["lr"], 0)
-        _check_unit_interval("alpha", hyper["alpha"])
-        check_finite("eps", hyper["eps"], 0)
-        check_finite("weight_decay", hyper["weight_decay"], 0)
-        _check_unit_interval("momentum", hyper["momentum"])
+    def _check(hyper: dict[str, Any]) -> dict[str, Any]:
+        return _checked(hyper, unit=("alpha", "momentum"), flags=("centered", "maximize"))
 
     @torch.no_grad()
     def step(self, closure: Closure = None) -> torch.Tensor | None:
@@ -450,11 +458,8 @@ class Adadelta(_FromFormula):
         super().__init__(params, defaults)
 
     @staticmethod
-    def _check(hyper: dict[str, Any]) -> None:
-        check_finite("lr", hyper["lr"], 0)
-        _check_unit_interval("rho", hyper["rho"])
-        check_finite("eps", hyper["eps"], 0)
-        check_finite("weight_decay", hyper["weight_decay"], 0)
+    def _check(hyper: dict[str, Any]) -> dict[str, Any]:
+        return _checked(hyper, unit=("rho",))
 
     @torch.no_grad()
     def step(self, closure: Closure = None) -> torch.Tensor | None:
@@ -528,11 +533,10 @@ class Adam(_FromFormula):
         super().__init__(params, defaults)
 
     @staticmethod
-    def _check(hyper: dict[str, Any]) -> None:
-        check_finite("lr", hyper["lr"], 0)
-        _check_betas(hyper["betas"])
-        check_finite("eps", hyper["eps"], 0)
-        check_finite("weight_decay", hyper["weight_decay"], 0)
+    def _check(hyper: dict[str, Any]) -> dict[str, Any]:
+        checked = _checked(hyper, flags=("amsgrad", "maximize", "decoupled_weight_decay"))
+        checked["betas"] = _betas(hyper["betas"])
+        return checked
 
     @torch.no_grad()
     def step(self, closure: Closure = None) -> torch.Tensor | None:
@@ -609,7 +613,7 @@ def two_step_trace(
         make_optimizer: builds an optimizer from a list of parameters, e.g.
             ``lambda p: torch.optim.SGD(p, lr=0.01, momentum=0.9)`` or the same with
             ``lrcourse.optim.SGD``.
-        steps: number of updates, a positive integer (default 2).
+        steps: number of updates, an integer >= 1 (default 2).
         w0: the starting weight, a finite number (default 1.0).
 
     Example::
@@ -618,16 +622,14 @@ def two_step_trace(
         [(1.0, 0.8999999761581421)]
     """
     if not callable(make_optimizer):
-        raise ValueError(f"make_optimizer must be callable, got {make_optimizer!r}")
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"steps must be a positive integer, got {steps!r}")
-    if not (_is_number(w0) and math.isfinite(w0)):
-        raise ValueError(f"w0 must be a finite number, got {w0!r}")
-    w = torch.tensor(float(w0), dtype=torch.float32, requires_grad=True)
+        raise ValueError(f"make_optimizer must be callable, got {shown(make_optimizer)}")
+    steps = check_int("steps", steps, 1)
+    w0 = check_finite("w0", w0)
+    w = torch.tensor(w0, dtype=torch.float32, requires_grad=True)
     optimizer = make_optimizer([w])
     if not isinstance(optimizer, Optimizer):
         raise ValueError(
-            f"make_optimizer must return a torch.optim.Optimizer, got {optimizer!r}"
+            f"make_optimizer must return a torch.optim.Optimizer, got {shown(optimizer)}"
         )
     trace = []
     for _ in range(steps):

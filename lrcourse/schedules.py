@@ -14,6 +14,13 @@ Symbols used throughout:
     lr_0     base_lr, the rate the schedule starts from or returns to
     lr_t     the rate to use for epoch or batch t
 
+Rates are Python floats, and the indices may be any integer >= 0 (NumPy integers
+and 0-d tensors included). Where a formula's value is too large for a float (above
+about 1.8e308, say ``exponential_lr(2000, 1.0, gamma=2.0)``) the call raises
+``ValueError`` naming the arguments that make it so, rather than returning ``inf``
+(a rate no optimizer can use, and ``0 * inf`` is NaN); a value too small for a
+float becomes ``0.0``, as float arithmetic rounds it.
+
 The indices follow PyTorch: a torch scheduler that has been stepped ``t`` times
 (``optimizer.step(); scheduler.step()`` in each epoch or batch) has
 ``scheduler.get_last_lr()[0] == schedule(t, ...)``.
@@ -39,12 +46,18 @@ Example::
 from __future__ import annotations
 
 import math
-import numbers
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from lrcourse._checks import check_finite, check_int, check_positive
+from lrcourse._checks import (
+    check_choice,
+    check_finite,
+    check_int,
+    check_positive,
+    check_range,
+    shown,
+)
 
 if TYPE_CHECKING:
     import torch
@@ -76,31 +89,50 @@ Schedule = Callable[..., float]
 # ----------------------------------------------------------------------------------
 
 
-def _is_int(value: Any) -> bool:
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+def _check_factor(name: str, value: Any) -> float:
+    return check_range(name, value, 0, 1)
 
 
-def _is_real(value: Any) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+def _power(gamma: float, k: int) -> float:
+    """gamma ** k for an integer k >= 0 of any size: 0.0 below the float range, inf above."""
+    try:
+        return gamma**k
+    except OverflowError:  # gamma ** k out of range, or k itself too large for a float
+        return 1.0 if gamma == 1 else math.inf if gamma > 1 else 0.0
 
 
-def _check_factor(name: str, value: Any) -> None:
-    if not (_is_real(value) and 0 <= value <= 1):
-        raise ValueError(f"{name} must be a number in [0, 1], got {value!r}")
+def _part(a: float, t: int, total: int) -> float:
+    """a * t / total for 0 <= t <= total, also when t and total lie beyond the float range."""
+    try:
+        return a * t / total
+    except OverflowError:  # a * t is too large for a float; t / total is not
+        return a * (t / total)
+
+
+def _scaled(base_lr: float, factor: float, why: str) -> float:
+    """base_lr * factor as a finite float; ``why`` names what made the factor too large."""
+    if base_lr == 0:
+        return 0.0  # the rate is 0 whatever the factor, even one beyond the float range
+    lr = base_lr * factor
+    if math.isinf(lr):
+        raise ValueError(f"{why} give a rate too large for a float (above 1.8e308), "
+                         f"with base_lr={base_lr!r}")
+    return lr
 
 
 def _check_increasing(name: str, value: Any) -> list[int]:
     """Strictly increasing integers >= 0 (an empty list is allowed)."""
     if isinstance(value, str | bytes) or not isinstance(value, Iterable):
-        raise ValueError(f"{name} must be a list of integers >= 0, got {value!r}")
-    items = list(value)
-    if not all(_is_int(v) and v >= 0 for v in items):
-        raise ValueError(f"{name} must be a list of integers >= 0, got {value!r}")
+        raise ValueError(f"{name} must be a list of integers >= 0, got {shown(value)}")
+    try:
+        items = [check_int(name, v, 0) for v in value]
+    except ValueError:
+        raise ValueError(f"{name} must be a list of integers >= 0, got {shown(value)}") from None
     if any(b <= a for a, b in zip(items, items[1:], strict=False)):
         raise ValueError(
-            f"{name} must be strictly increasing (sorted, no duplicates), got {value!r}"
+            f"{name} must be strictly increasing (sorted, no duplicates), got {shown(value)}"
         )
-    return [int(v) for v in items]
+    return items
 
 
 # ----------------------------------------------------------------------------------
@@ -134,11 +166,12 @@ def step_lr(epoch: int, base_lr: float, step_size: int, gamma: float = 0.1) -> f
     PyTorch: equals ``StepLR(optimizer, step_size, gamma)`` after ``epoch`` calls to
     ``step()``, with ``base_lr`` the optimizer's ``lr``.
     """
-    check_int("epoch", epoch, 0)
-    check_finite("base_lr", base_lr, 0)
-    check_int("step_size", step_size, 1)
-    check_positive("gamma", gamma)
-    return float(base_lr * gamma ** (epoch // step_size))
+    epoch = check_int("epoch", epoch, 0)
+    base_lr = check_finite("base_lr", base_lr, 0)
+    step_size = check_int("step_size", step_size, 1)
+    gamma = check_positive("gamma", gamma)
+    return _scaled(base_lr, _power(gamma, epoch // step_size),
+                   f"gamma={gamma!r} and epoch={epoch!r} (step_size={step_size!r})")
 
 
 def multistep_lr(
@@ -164,12 +197,12 @@ def multistep_lr(
     to ``step()``. (PyTorch accepts repeated milestones and applies gamma once per
     repeat; here a repeat is refused as a likely typo.)
     """
-    check_int("epoch", epoch, 0)
-    check_finite("base_lr", base_lr, 0)
+    epoch = check_int("epoch", epoch, 0)
+    base_lr = check_finite("base_lr", base_lr, 0)
     milestones = _check_increasing("milestones", milestones)
-    check_positive("gamma", gamma)
+    gamma = check_positive("gamma", gamma)
     k = bisect_right(milestones, epoch)
-    return float(base_lr * gamma**k)
+    return _scaled(base_lr, _power(gamma, k), f"gamma={gamma!r} and {k} milestones")
 
 
 def exponential_lr(epoch: int, base_lr: float, gamma: float) -> float:
@@ -190,10 +223,10 @@ def exponential_lr(epoch: int, base_lr: float, gamma: float) -> float:
     PyTorch: equals ``ExponentialLR(optimizer, gamma)`` after ``epoch`` calls to
     ``step()`` (PyTorch multiplies by gamma once per step; the two agree to rounding).
     """
-    check_int("epoch", epoch, 0)
-    check_finite("base_lr", base_lr, 0)
-    check_positive("gamma", gamma)
-    return float(base_lr * gamma**epoch)
+    epoch = check_int("epoch", epoch, 0)
+    base_lr = check_finite("base_lr", base_lr, 0)
+    gamma = check_positive("gamma", gamma)
+    return _scaled(base_lr, _power(gamma, epoch), f"gamma={gamma!r} and epoch={epoch!r}")
 
 
 def inverse_time_lr(epoch: int, base_lr: float, decay_rate: float) -> float:
@@ -216,10 +249,15 @@ def inverse_time_lr(epoch: int, base_lr: float, decay_rate: float) -> float:
     ``lr / (1 + (k - 1) * lr_decay) = inverse_time_lr(k - 1, lr, lr_decay)``. As a
     scheduler: ``as_lambda_lr(optimizer, inverse_time_lr, decay_rate=...)``.
     """
-    check_int("epoch", epoch, 0)
-    check_finite("base_lr", base_lr, 0)
-    check_finite("decay_rate", decay_rate, 0)
-    return float(base_lr / (1 + decay_rate * epoch))
+    epoch = check_int("epoch", epoch, 0)
+    base_lr = check_finite("base_lr", base_lr, 0)
+    decay_rate = check_finite("decay_rate", decay_rate, 0)
+    if decay_rate == 0:
+        return base_lr
+    try:
+        return base_lr / (1 + decay_rate * epoch)
+    except OverflowError:  # an epoch beyond the float range: the rate has decayed to 0
+        return 0.0
 
 
 def cosine_lr(step: int, base_lr: float, total_steps: int, min_lr: float = 0.0) -> float:
@@ -246,14 +284,15 @@ def cosine_lr(step: int, base_lr: float, total_steps: int, min_lr: float = 0.0) 
     PyTorch keeps following the cosine, so its rate climbs back to ``base_lr`` at
     2 * T_max; this function stays at ``min_lr`` instead.
     """
-    check_int("step", step, 0)
-    check_finite("base_lr", base_lr, 0)
-    check_int("total_steps", total_steps, 1)
-    check_finite("min_lr", min_lr, 0)
+    step = check_int("step", step, 0)
+    base_lr = check_finite("base_lr", base_lr, 0)
+    total_steps = check_int("total_steps", total_steps, 1)
+    min_lr = check_finite("min_lr", min_lr, 0)
     if min_lr > base_lr:
-        raise ValueError(f"min_lr must be <= base_lr={base_lr!r}, got {min_lr!r}")
+        raise ValueError(f"min_lr must be <= base_lr={base_lr!r}, got {shown(min_lr)}")
     t = min(step, total_steps)
-    return float(min_lr + (base_lr - min_lr) * (1 + math.cos(math.pi * t / total_steps)) / 2)
+    angle = _part(math.pi, t, total_steps)
+    return float(min_lr + (base_lr - min_lr) * (1 + math.cos(angle)) / 2)
 
 
 # ----------------------------------------------------------------------------------
@@ -289,13 +328,13 @@ def linear_warmup_lr(
     it multiplies the current rate at each step, and 0 times anything stays 0. Use
     ``LambdaLR(optimizer, lambda t: min(1.0, t / W))`` or ``as_lambda_lr`` instead.
     """
-    check_int("step", step, 0)
-    check_finite("base_lr", base_lr, 0)
-    check_int("warmup_steps", warmup_steps, 0)
-    _check_factor("start_factor", start_factor)
+    step = check_int("step", step, 0)
+    base_lr = check_finite("base_lr", base_lr, 0)
+    warmup_steps = check_int("warmup_steps", warmup_steps, 0)
+    start_factor = _check_factor("start_factor", start_factor)
     if step >= warmup_steps:
         return float(base_lr)
-    return float(base_lr * (start_factor + (1.0 - start_factor) * step / warmup_steps))
+    return float(base_lr * (start_factor + _part(1.0 - start_factor, step, warmup_steps)))
 
 
 def constant_warmup_lr(step: int, base_lr: float, warmup_steps: int, warmup_lr: float) -> float:
@@ -321,11 +360,11 @@ def constant_warmup_lr(step: int, base_lr: float, warmup_steps: int, warmup_lr: 
     PyTorch: for 0 < warmup_lr <= base_lr equals ``ConstantLR(optimizer,
     factor=warmup_lr / base_lr, total_iters=W)`` after ``step`` calls to ``step()``.
     """
-    check_int("step", step, 0)
-    check_finite("base_lr", base_lr, 0)
-    check_int("warmup_steps", warmup_steps, 0)
-    check_finite("warmup_lr", warmup_lr, 0)
-    return float(warmup_lr if step < warmup_steps else base_lr)
+    step = check_int("step", step, 0)
+    base_lr = check_finite("base_lr", base_lr, 0)
+    warmup_steps = check_int("warmup_steps", warmup_steps, 0)
+    warmup_lr = check_finite("warmup_lr", warmup_lr, 0)
+    return warmup_lr if step < warmup_steps else base_lr
 
 
 def boundaries_per_gpu(boundaries: Sequence[int], num_gpus: int) -> list[int]:
@@ -342,11 +381,11 @@ def boundaries_per_gpu(boundaries: Sequence[int], num_gpus: int) -> list[int]:
         [15000, 20000, 25000]
     """
     boundaries = _check_increasing("boundaries", boundaries)
-    check_int("num_gpus", num_gpus, 1)
+    num_gpus = check_int("num_gpus", num_gpus, 1)
     divided = [b // num_gpus for b in boundaries]
     if any(b <= a for a, b in zip(divided, divided[1:], strict=False)):
         raise ValueError(
-            f"num_gpus must leave the boundaries distinct after division, got {num_gpus!r} "
+            f"num_gpus must leave the boundaries distinct after division, got {shown(num_gpus)} "
             f"(boundaries {boundaries!r} become {divided!r})"
         )
     return divided
@@ -395,25 +434,24 @@ def warmup_piecewise_lr(
     after ``step`` calls to ``step()``. (TensorFlow's ``piecewise_constant`` compares
     with ``t <= b``, so there each value changes one step later than here.)
     """
-    check_int("step", step, 0)
-    check_finite("base_lr", base_lr, 0)
-    check_int("warmup_steps", warmup_steps, 0)
+    step = check_int("step", step, 0)
+    base_lr = check_finite("base_lr", base_lr, 0)
+    warmup_steps = check_int("warmup_steps", warmup_steps, 0)
     boundaries = boundaries_per_gpu(boundaries, num_gpus)
     if values is None:
         values = [base_lr * 0.1**i for i in range(len(boundaries) + 1)]
     elif isinstance(values, str | bytes) or not isinstance(values, Iterable):
-        raise ValueError(f"values must be a list of finite numbers >= 0, got {values!r}")
+        raise ValueError(f"values must be a list of finite numbers >= 0, got {shown(values)}")
     values = list(values)
     if len(values) != len(boundaries) + 1:
         raise ValueError(
             f"values must have len(boundaries) + 1 = {len(boundaries) + 1} items, "
             f"got {len(values)}: {values!r}"
         )
-    for i, v in enumerate(values):
-        check_finite(f"values[{i}]", v, 0)
-    _check_factor("start_factor", start_factor)
+    values = [check_finite(f"values[{i}]", v, 0) for i, v in enumerate(values)]
+    start_factor = _check_factor("start_factor", start_factor)
     if step < warmup_steps:
-        return float(base_lr * (start_factor + (1.0 - start_factor) * step / warmup_steps))
+        return float(base_lr * (start_factor + _part(1.0 - start_factor, step, warmup_steps)))
     k = bisect_right(boundaries, step)
     return float(values[k])
 
@@ -463,25 +501,25 @@ def cyclical_lr(
     optimizer's momentum, cycling it between 0.8 and 0.9, even for an optimizer
     created with no momentum.
     """
-    check_int("iteration", iteration, 0)
-    check_finite("base_lr", base_lr, 0)
-    check_finite("max_lr", max_lr, 0)
+    t = check_int("iteration", iteration, 0)
+    base_lr = check_finite("base_lr", base_lr, 0)
+    max_lr = check_finite("max_lr", max_lr, 0)
     if max_lr < base_lr:
-        raise ValueError(f"max_lr must be >= base_lr={base_lr!r}, got {max_lr!r}")
-    check_int("step_size", step_size, 1)
-    if mode not in CLR_MODES:
-        raise ValueError(f"mode must be one of {CLR_MODES}, got {mode!r}")
-    if not (_is_real(gamma) and 0 < gamma <= 1):
-        raise ValueError(f"gamma must be a number in (0, 1], got {gamma!r}")
-    t = iteration
-    cycle = math.floor(1 + t / (2 * step_size))
-    x = abs(t / step_size - 2 * cycle + 1)
+        raise ValueError(f"max_lr must be >= base_lr={base_lr!r}, got {shown(max_lr)}")
+    step_size = check_int("step_size", step_size, 1)
+    mode = check_choice("mode", mode, CLR_MODES)
+    gamma = check_range("gamma", gamma, 0, 1, low_open=True)
+    cycle = 1 + t // (2 * step_size)  # = floor(1 + t / (2 * step_size)), exact for any t
+    if t < 2**53:
+        x = abs(t / step_size - 2 * cycle + 1)
+    else:  # t / step_size would lose the position inside the cycle (or overflow)
+        x = abs(t - (2 * cycle - 1) * step_size) / step_size
     if mode == "triangular":
         scale = 1.0
     elif mode == "triangular2":
-        scale = 0.5 ** (cycle - 1)  # = 1 / 2 ** (cycle - 1), and underflows to 0, not an error
+        scale = _power(0.5, cycle - 1)  # = 1 / 2 ** (cycle - 1), and underflows to 0
     else:
-        scale = gamma**t
+        scale = _power(gamma, t)
     lr = base_lr + (max_lr - base_lr) * max(0.0, 1 - x) * scale
     # base + (max - base) can round one unit in the last place above max.
     return float(min(max(lr, base_lr), max_lr))
@@ -514,14 +552,13 @@ def schedule_values(schedule: Schedule, steps: int | Iterable[int], **settings: 
         [0.0001, 0.00055, 0.001, 0.00055]
     """
     if not callable(schedule):
-        raise ValueError(f"schedule must be a function of the step, got {schedule!r}")
-    if _is_int(steps):
-        check_int("steps", steps, 0)
-        indices: Iterable[int] = range(steps)
+        raise ValueError(f"schedule must be a function of the step, got {shown(schedule)}")
+    if isinstance(steps, int) and not isinstance(steps, bool) or getattr(steps, "ndim", 1) == 0:
+        indices: Iterable[int] = range(check_int("steps", steps, 0))
     elif isinstance(steps, Iterable) and not isinstance(steps, str | bytes):
         indices = steps
     else:
-        raise ValueError(f"steps must be an integer >= 0 or a list of steps, got {steps!r}")
+        raise ValueError(f"steps must be an integer >= 0 or a list of steps, got {shown(steps)}")
     return [float(schedule(t, **settings)) for t in indices]
 
 
@@ -574,9 +611,9 @@ def as_lambda_lr(
     from torch.optim.lr_scheduler import LambdaLR
 
     if not isinstance(optimizer, Optimizer):
-        raise ValueError(f"optimizer must be a torch.optim.Optimizer, got {optimizer!r}")
+        raise ValueError(f"optimizer must be a torch.optim.Optimizer, got {shown(optimizer)}")
     if not callable(schedule):
-        raise ValueError(f"schedule must be a function of the step, got {schedule!r}")
+        raise ValueError(f"schedule must be a function of the step, got {shown(schedule)}")
     if "base_lr" in settings:
         raise ValueError(
             f"base_lr must not be given, got {settings['base_lr']!r}: "
@@ -589,7 +626,7 @@ def as_lambda_lr(
         if not (math.isfinite(lr_0) and lr_0 > 0):
             raise ValueError(
                 f"optimizer.param_groups[{i}]['lr'] must be a finite number > 0 for a "
-                f"multiplicative schedule, got {lr_0!r}"
+                f"multiplicative schedule, got {shown(lr_0)}"
             )
         schedule(0, base_lr=lr_0, **settings)  # bad settings fail here, not mid-training
         factors.append(_ScheduleFactor(schedule, lr_0, dict(settings)))
@@ -614,8 +651,10 @@ def torch_schedule_values(
     """
     import torch
 
-    check_int("steps", steps, 0)
-    check_finite("lr", lr, 0)
+    if not callable(make_scheduler):
+        raise ValueError(f"make_scheduler must be callable, got {shown(make_scheduler)}")
+    steps = check_int("steps", steps, 0)
+    lr = check_finite("lr", lr, 0)
     w = torch.zeros(1, requires_grad=True)
     optimizer = torch.optim.SGD([w], lr=lr)
     scheduler = make_scheduler(optimizer)

@@ -56,6 +56,17 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from lrcourse._checks import (
+    check_bool,
+    check_choice,
+    check_finite,
+    check_int,
+    check_positive,
+    check_range,
+    check_seed,
+    shown,
+)
+
 __all__ = [
     "DEFAULTS",
     "OPTIMIZERS",
@@ -95,10 +106,6 @@ TF_RMSPROP: dict[str, float] = {"alpha": 0.9, "eps": 1e-10}
 _UNIT = {"momentum", "rho", "alpha"}  # hyper-parameters that must lie in [0, 1)
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
 class Member:
     """One training of the sweep: an optimizer family, a learning rate, hyper-parameters.
 
@@ -114,21 +121,20 @@ class Member:
     __slots__ = ("optimizer", "lr", "hyper")
 
     def __init__(self, optimizer: str, lr: float, **hyper: Any) -> None:
-        if optimizer not in OPTIMIZERS:
-            raise ValueError(f"optimizer must be one of {OPTIMIZERS}, got {optimizer!r}")
-        if not _is_number(lr) or not math.isfinite(lr) or lr <= 0:
-            raise ValueError(f"lr must be a positive finite number, got {lr!r}")
+        optimizer = check_choice("optimizer", optimizer, OPTIMIZERS)
+        lr = check_positive("lr", lr)
         allowed = DEFAULTS[optimizer]
+        checked = {}
         for name, value in hyper.items():
             if name not in allowed:
                 raise ValueError(
                     f"hyper-parameter {name!r} is not one of {optimizer!r}'s "
                     f"{sorted(allowed)}, got {name}={value!r}"
                 )
-            _check_hyper(name, value)
+            checked[name] = _check_hyper(name, value)
         self.optimizer = optimizer
-        self.lr = float(lr)
-        self.hyper = {**allowed, **hyper}
+        self.lr = lr
+        self.hyper = {**allowed, **checked}
 
     def __repr__(self) -> str:
         extra = "".join(
@@ -151,22 +157,17 @@ class Member:
         return Member(self.optimizer, lr, **self.hyper)
 
 
-def _check_hyper(name: str, value: Any) -> None:
+def _check_hyper(name: str, value: Any) -> float | tuple[float, float]:
     if name == "betas":
-        ok = (
-            isinstance(value, (tuple, list))
-            and len(value) == 2
-            and all(_is_number(b) and 0 <= b < 1 for b in value)
-        )
-        if not ok:
-            raise ValueError(f"betas must be two numbers in [0, 1), got {value!r}")
-        return
-    if not _is_number(value) or not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite number, got {value!r}")
-    if name in _UNIT and not 0 <= value < 1 or name == "rho" and not 0 <= value <= 1:
-        raise ValueError(f"{name} must lie in [0, 1), got {value!r}")
-    if value < 0:
-        raise ValueError(f"{name} must be non-negative, got {value!r}")
+        if not (isinstance(value, (tuple, list)) and len(value) == 2):
+            raise ValueError(f"betas must be two numbers in [0, 1), got {shown(value)}")
+        try:
+            return tuple(check_range("betas", b, 0, 1, high_open=True) for b in value)
+        except ValueError:
+            raise ValueError(f"betas must be two numbers in [0, 1), got {shown(value)}") from None
+    if name in _UNIT:
+        return check_range(name, value, 0, 1, high_open=True)
+    return check_finite(name, value, 0)
 
 
 def grid(
@@ -185,12 +186,12 @@ def grid(
     """
     optimizers, lrs, hyper = list(optimizers), list(lrs), dict(hyper or {})
     if not optimizers:
-        raise ValueError(f"optimizers must not be empty, got {optimizers!r}")
+        raise ValueError(f"optimizers must not be empty, got {shown(optimizers)}")
     if not lrs:
-        raise ValueError(f"lrs must not be empty, got {lrs!r}")
+        raise ValueError(f"lrs must not be empty, got {shown(lrs)}")
     for name in hyper:
         if name not in OPTIMIZERS:
-            raise ValueError(f"hyper keys must be optimizer names {OPTIMIZERS}, got {name!r}")
+            raise ValueError(f"hyper keys must be optimizer names {OPTIMIZERS}, got {shown(name)}")
     return [Member(opt, lr, **hyper.get(opt, {})) for opt in optimizers for lr in lrs]
 
 
@@ -394,7 +395,7 @@ def stacked_forward(
     ``functional_call``). ``"auto"`` picks ``"grouped"`` when the model allows.
     """
     if engine not in ("auto", "grouped", "vmap"):
-        raise ValueError(f"engine must be 'auto', 'grouped' or 'vmap', got {engine!r}")
+        raise ValueError(f"engine must be 'auto', 'grouped' or 'vmap', got {shown(engine)}")
     if any(True for _ in model.buffers()):
         raise ValueError("model must have no buffers (batch norm cannot be trained "
                          f"member by member here), got {type(model).__name__}")
@@ -411,7 +412,7 @@ def stacked_forward(
     layers = _fast_layers(model)
     if engine == "grouped" and layers is None:
         raise ValueError("engine 'grouped' needs a Sequential of Conv2d, Linear, MaxPool2d, "
-                         f"Flatten and ReLU/Tanh/Sigmoid layers, got {model!r}")
+                         f"Flatten and ReLU/Tanh/Sigmoid layers, got {shown(model)}")
     if engine == "vmap" or layers is None:
         from torch.func import functional_call, vmap
 
@@ -514,9 +515,15 @@ def epoch_batches(n: int, batch_size: int, seed: int = 0) -> Iterator[torch.Tens
         >>> [b.tolist() for b, _ in zip(epoch_batches(5, 2), range(3))]
         [[4, 0], [1, 3], [2]]
     """
-    g = torch.Generator().manual_seed(seed)
-    while True:
-        yield from torch.randperm(n, generator=g).split(batch_size)
+    n = check_int("n", n, 1)
+    batch_size = check_int("batch_size", batch_size, 1)
+    g = torch.Generator().manual_seed(check_seed("seed", seed))
+
+    def batches() -> Iterator[torch.Tensor]:
+        while True:
+            yield from torch.randperm(n, generator=g).split(batch_size)
+
+    return batches()  # the arguments are checked now, not at the first batch
 
 
 # ---------------------------------------------------------------------------
@@ -582,7 +589,7 @@ class SweepResult:
     def column(self, name: str) -> list[Any]:
         """One column of the table as a list, e.g. ``result.column("steps")``."""
         if name not in Run.__dataclass_fields__:
-            raise ValueError(f"name must be a field of Run, got {name!r}")
+            raise ValueError(f"name must be a field of Run, got {shown(name)}")
         return [getattr(row, name) for row in self.rows]
 
     def select(self, optimizer: str | None = None, status: str | None = None) -> list[Run]:
@@ -625,13 +632,6 @@ class SweepResult:
 # ---------------------------------------------------------------------------
 
 
-def _positive_int(name: str, value: Any, allow_none: bool = False) -> None:
-    if allow_none and value is None:
-        return
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-
-
 def _check_data(x: Any, y: Any, xname: str, yname: str) -> None:
     if not isinstance(x, torch.Tensor) or not x.is_floating_point() or x.dim() < 2:
         raise ValueError(f"{xname} must be a floating-point tensor (N, ...), got {x!r:.60}")
@@ -640,35 +640,68 @@ def _check_data(x: Any, y: Any, xname: str, yname: str) -> None:
     if x.shape[0] != y.shape[0] or x.shape[0] == 0:
         raise ValueError(f"{yname} must have one label per row of {xname} "
                          f"({x.shape[0]}), got {y.shape[0]} labels")
+    finite = torch.isfinite(x).flatten(1).all(1)
+    if not finite.all():
+        row = int((~finite).nonzero()[0])
+        raise ValueError(f"{xname} must hold finite numbers, got NaN or inf in row {row}")
+
+
+def _classes(model: nn.Module, x: torch.Tensor) -> int:
+    """How many class scores ``model`` gives for one row of ``x`` (checking that it fits)."""
+    first = next(model.parameters(), None)
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            out = model(x[:1].to(first.dtype if first is not None else x.dtype))
+    except (RuntimeError, ValueError) as error:
+        raise ValueError(f"x_train must fit the model's input, got shape "
+                         f"{tuple(x.shape)}: {error}") from None
+    finally:
+        model.train(was_training)
+    if not (isinstance(out, torch.Tensor) and out.dim() == 2 and out.shape[1] >= 1):
+        raise ValueError(f"model must give class scores (N, classes), got {out!r:.60}")
+    return out.shape[1]
+
+
+def _check_labels(y: torch.Tensor, yname: str, classes: int) -> None:
+    bad = (y < 0) | (y >= classes)
+    if bad.any():
+        i = int(bad.nonzero()[0])
+        raise ValueError(f"{yname} must hold class indices in [0, {classes - 1}] (the model "
+                         f"gives {classes} scores), got {int(y[i])} at index {i}")
 
 
 def _prepare(model: nn.Module | Callable[[], nn.Module], members: Any, x_train: Any,
              y_train: Any, x_val: Any, y_val: Any, batch_size: Any, seed: Any,
-             dtype: Any) -> tuple[nn.Module, list[Member]]:
+             dtype: Any, progress: Any) -> tuple[nn.Module, list[Member]]:
     if not isinstance(model, nn.Module):
         if not callable(model):
             raise ValueError(f"model must be an nn.Module or a function returning one, "
-                             f"got {model!r}")
+                             f"got {shown(model)}")
         model = model()
         if not isinstance(model, nn.Module):
-            raise ValueError(f"model() must return an nn.Module, got {model!r}")
+            raise ValueError(f"model() must return an nn.Module, got {shown(model)}")
     members = list(members) if isinstance(members, Iterable) else members
     if not isinstance(members, list) or not members:
-        raise ValueError(f"members must be a non-empty list of Member, got {members!r}")
+        raise ValueError(f"members must be a non-empty list of Member, got {shown(members)}")
     for m in members:
         if not isinstance(m, Member):
-            raise ValueError(f"members must contain Member objects, got {m!r}")
+            raise ValueError(f"members must contain Member objects, got {shown(m)}")
     _check_data(x_train, y_train, "x_train", "y_train")
     if (x_val is None) != (y_val is None):
         raise ValueError(f"x_val and y_val must be given together, got x_val={x_val is not None}"
                          f" and y_val={y_val is not None}")
     if x_val is not None:
         _check_data(x_val, y_val, "x_val", "y_val")
-    _positive_int("batch_size", batch_size)
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    if dtype not in (torch.float32, torch.float64):
-        raise ValueError(f"dtype must be torch.float32 or torch.float64, got {dtype!r}")
+    check_int("batch_size", batch_size, 1)
+    check_seed("seed", seed)
+    check_choice("dtype", dtype, (torch.float32, torch.float64))
+    check_bool("progress", progress)
+    classes = _classes(model, x_train)
+    _check_labels(y_train, "y_train", classes)
+    if y_val is not None:
+        _check_labels(y_val, "y_val", classes)
     return model, members
 
 
@@ -749,16 +782,16 @@ def train_many(
         a ``SweepResult`` with one ``Run`` per member, in the given order.
     """
     model, members = _prepare(model, members, x_train, y_train, x_val, y_val,
-                              batch_size, seed, dtype)
-    if target_accuracy is not None and (not _is_number(target_accuracy)
-                                        or not 0 < target_accuracy <= 1):
-        raise ValueError(f"target_accuracy must lie in (0, 1] or be None, "
-                         f"got {target_accuracy!r}")
-    _positive_int("max_steps", max_steps)
-    _positive_int("check_every", check_every)
-    _positive_int("record_every", record_every, allow_none=True)
-    if not _is_number(divergence_factor) or not divergence_factor > 1:
-        raise ValueError(f"divergence_factor must be a number above 1, got {divergence_factor!r}")
+                              batch_size, seed, dtype, progress)
+    if target_accuracy is not None:
+        check_range("target_accuracy", target_accuracy, 0, 1, low_open=True)
+    max_steps = check_int("max_steps", max_steps, 1)
+    check_every = check_int("check_every", check_every, 1)
+    if record_every is not None:
+        record_every = check_int("record_every", record_every, 1)
+    divergence_factor = check_finite("divergence_factor", divergence_factor)
+    if not divergence_factor > 1:
+        raise ValueError(f"divergence_factor must be a finite number > 1, got {shown(divergence_factor)}")
 
     forward = stacked_forward(model, engine)
     x_train, y_train = x_train.to(dtype), y_train
@@ -882,12 +915,18 @@ def exploit_explore(
         >>> src.tolist()
         [0, 0, 2, 3, 4]
     """
-    if not isinstance(fitness, torch.Tensor) or fitness.dim() != 1 or len(fitness) == 0:
-        raise ValueError(f"fitness must be a non-empty 1-D tensor, got {fitness!r}")
-    if not _is_number(fraction) or not 0 < fraction <= 0.5:
-        raise ValueError(f"fraction must lie in (0, 0.5], got {fraction!r}")
-    if len(factors) != 2 or not all(_is_number(f) and f > 0 for f in factors):
-        raise ValueError(f"factors must be two positive numbers, got {factors!r}")
+    if (not isinstance(fitness, torch.Tensor) or fitness.dim() != 1 or len(fitness) == 0
+            or fitness.is_complex()):
+        raise ValueError(f"fitness must be a non-empty 1-D tensor of numbers, got {shown(fitness)}")
+    fraction = check_range("fraction", fraction, 0, 0.5, low_open=True)
+    if not (isinstance(factors, tuple | list) and len(factors) == 2):
+        raise ValueError(f"factors must be two finite numbers > 0, got {shown(factors)}")
+    try:
+        factors = tuple(check_positive("factors", f) for f in factors)
+    except ValueError:
+        raise ValueError(f"factors must be two finite numbers > 0, got {shown(factors)}") from None
+    if generator is not None and not isinstance(generator, torch.Generator):
+        raise ValueError(f"generator must be a torch.Generator or None, got {shown(generator)}")
     n = len(fitness)
     k = int(fraction * n)
     source = torch.arange(n)
@@ -937,8 +976,7 @@ class PBTResult:
         """A copy of the model holding slot ``slot``'s final weights."""
         import copy
 
-        if isinstance(slot, bool) or not isinstance(slot, int) or not 0 <= slot < len(self.rows):
-            raise ValueError(f"slot must be an integer in [0, {len(self.rows)}), got {slot!r}")
+        slot = check_int("slot", slot, 0, len(self.rows) - 1)
         model = copy.deepcopy(self.template)
         torch.nn.utils.vector_to_parameters(self.weights[slot].float(), model.parameters())
         return model
@@ -980,9 +1018,9 @@ def pbt(
     of the same size trained without early stopping.
     """
     model, members = _prepare(model, members, x_train, y_train, x_val, y_val,
-                              batch_size, seed, dtype)
-    _positive_int("steps", steps)
-    _positive_int("ready_every", ready_every)
+                              batch_size, seed, dtype, progress)
+    steps = check_int("steps", steps, 1)
+    ready_every = check_int("ready_every", ready_every, 1)
     exploit_explore(torch.zeros(1), fraction, factors)  # validates fraction and factors
     forward = stacked_forward(model, engine)
     x_train = x_train.to(dtype)

@@ -39,7 +39,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from lrcourse._checks import check_int
+from lrcourse._checks import check_bool, check_choice, check_int, check_loss, shown
 
 __all__ = ["History", "fit", "evaluate"]
 
@@ -149,7 +149,7 @@ def evaluate(
                 inputs, targets = inputs.to(device), targets.to(device)
                 outputs = model(inputs)
                 n = targets.shape[0]
-                total_loss += criterion(outputs, targets).item() * n
+                total_loss += check_loss("criterion", criterion(outputs, targets)) * n
                 hits = _correct(outputs, targets)
                 classified = classified and hits is not None
                 correct += hits or 0
@@ -211,21 +211,19 @@ def fit(
     """
     _check_module(model)
     if not isinstance(optimizer, torch.optim.Optimizer):
-        raise ValueError(f"optimizer must be a torch.optim.Optimizer, got {optimizer!r}")
-    check_int("epochs", epochs, 1)
-    if scheduler_interval not in INTERVALS:
-        raise ValueError(
-            f"scheduler_interval must be 'batch' or 'epoch', got {scheduler_interval!r}"
-        )
+        raise ValueError(f"optimizer must be a torch.optim.Optimizer, got {shown(optimizer)}")
+    epochs = check_int("epochs", epochs, 1)
+    check_choice("scheduler_interval", scheduler_interval, INTERVALS)
+    check_bool("progress", progress)
     if scheduler is not None:
         if not callable(getattr(scheduler, "step", None)):
-            raise ValueError(f"scheduler must have a step() method or be None, got {scheduler!r}")
+            raise ValueError(f"scheduler must have a step() method or be None, got {shown(scheduler)}")
         if getattr(scheduler, "optimizer", optimizer) is not optimizer:
             raise ValueError("scheduler must schedule the optimizer given to fit, got another one")
     if max_steps is not None:
-        check_int("max_steps", max_steps, 1)
+        max_steps = check_int("max_steps", max_steps, 1)
     if eval_every is not None:
-        check_int("eval_every", eval_every, 1)
+        eval_every = check_int("eval_every", eval_every, 1)
     if eval_every is not None and val_loader is None:
         raise ValueError(f"eval_every needs a val_loader, got eval_every={eval_every!r}")
     _check_loader("train_loader", train_loader)
@@ -264,7 +262,7 @@ def fit(
                 optimizer.zero_grad()
                 outputs = model(inputs)
                 loss = criterion(outputs, targets)
-                loss_value = loss.item()
+                loss_value = check_loss("criterion", loss)
                 history.loss.append(loss_value)
                 history.lr.append(lrs[0])
                 history.lrs.append(lrs)
@@ -322,7 +320,7 @@ def _check_module(model: Any) -> None:
 
 def _check_loader(name: str, loader: Any) -> None:
     if not isinstance(loader, Iterable):
-        raise ValueError(f"{name} must be an iterable of (inputs, targets) batches, got {loader!r}")
+        raise ValueError(f"{name} must be an iterable of (inputs, targets) batches, got {shown(loader)}")
     try:
         size = len(loader)  # type: ignore[arg-type]
     except TypeError:
@@ -336,7 +334,7 @@ def _check_criterion(criterion: Any) -> Criterion:
         return nn.CrossEntropyLoss()
     if not callable(criterion):
         raise ValueError(
-            f"criterion must be callable (outputs, targets) -> loss, got {criterion!r}"
+            f"criterion must be callable (outputs, targets) -> loss, got {shown(criterion)}"
         )
     return criterion
 

@@ -1,6 +1,7 @@
 """The shared argument checks: what they accept, what they refuse, and what they say."""
 
 import math
+import re
 from fractions import Fraction
 
 import numpy as np
@@ -53,3 +54,115 @@ def test_check_positive_refuses_zero_negative_and_non_numbers(value):
 
 def test_check_positive_accepts_the_smallest_positive_float():
     assert check_positive("tol", 5e-324) == 5e-324
+
+
+# --- numbers in every form a learner passes ---------------------------------------
+
+import torch  # noqa: E402
+
+from lrcourse._checks import (  # noqa: E402
+    SEED_MAX,
+    check_bool,
+    check_choice,
+    check_range,
+    check_seed,
+)
+
+ZERO_D_INTS = [np.int32(4), np.array(4), torch.tensor(4)]
+ZERO_D_FLOATS = [np.float64(0.25), np.array(0.25), torch.tensor(0.25, dtype=torch.float64),
+                 torch.tensor(0.25, requires_grad=True)]
+
+
+@pytest.mark.parametrize("value", ZERO_D_INTS)
+def test_check_int_takes_numpy_scalars_and_0d_arrays_and_tensors(value):
+    got = check_int("steps", value, 1)
+    assert got == 4 and type(got) is int
+
+
+@pytest.mark.parametrize("value", ZERO_D_FLOATS)
+def test_check_finite_takes_numpy_scalars_and_0d_arrays_and_tensors(value):
+    got = check_finite("lr", value, 0)
+    assert got == 0.25 and type(got) is float
+
+
+@pytest.mark.parametrize(
+    "value",
+    [torch.tensor(True), np.array(True), np.bool_(True), torch.tensor([1.0]), np.array([2]),
+     torch.tensor(float("nan")), np.array(float("inf")), 10**400, 1j],
+)
+def test_check_finite_refuses_bools_vectors_and_non_finite_in_every_form(value):
+    with pytest.raises(ValueError, match=r"^lr must be a finite number >= 0, got "):
+        check_finite("lr", value, 0)
+
+
+@pytest.mark.parametrize("value", [torch.tensor(3.0), np.array(3.0), torch.tensor(True)])
+def test_check_int_refuses_float_and_bool_tensors(value):
+    with pytest.raises(ValueError, match=r"^n must be an integer >= 0, got "):
+        check_int("n", value, 0)
+
+
+def test_check_int_with_a_maximum_says_the_interval():
+    assert check_int("k", 5, 0, 5) == 5
+    with pytest.raises(ValueError, match=r"^k must be an integer in \[0, 5\], got 6$"):
+        check_int("k", 6, 0, 5)
+
+
+def test_check_seed_takes_what_torch_manual_seed_takes_and_refuses_more():
+    for seed in (0, np.uint64(SEED_MAX), SEED_MAX):
+        torch.Generator().manual_seed(check_seed("seed", seed))
+    with pytest.raises(ValueError):  # torch refuses it too, without naming the argument
+        torch.Generator().manual_seed(SEED_MAX + 1)
+    for bad in (SEED_MAX + 1, -1, 1.0, True):
+        with pytest.raises(ValueError, match=r"^seed must be an integer in \[0, 2\*\*64 - 1\], got "):
+            check_seed("seed", bad)
+
+
+@pytest.mark.parametrize(
+    ("value", "kwargs", "ok"),
+    [
+        (0.0, {}, True), (1.0, {}, True), (0.0, {"low_open": True}, False),
+        (1.0, {"high_open": True}, False), (0.999, {"high_open": True}, True),
+        (-1e-300, {}, False), (math.nan, {}, False), (np.array(0.5), {}, True),
+        (False, {}, False), ("0.5", {}, False),
+    ],
+)
+def test_check_range_includes_the_ends_it_is_told_to(value, kwargs, ok):
+    if ok:
+        assert check_range("beta", value, 0, 1, **kwargs) == float(value)
+    else:
+        interval = ("(" if kwargs.get("low_open") else "[") + "0, 1" + (
+            ")" if kwargs.get("high_open") else "]")
+        with pytest.raises(ValueError, match="^beta must be a number in " + re.escape(interval) + ", got "):
+            check_range("beta", value, 0, 1, **kwargs)
+
+
+@pytest.mark.parametrize("value", [True, False, np.bool_(False), torch.tensor(True)])
+def test_check_bool_takes_true_and_false_in_every_form(value):
+    assert check_bool("flat", value) is bool(value)
+
+
+@pytest.mark.parametrize("value", [0, 1, "True", None, np.array([True])])
+def test_check_bool_refuses_numbers_and_text(value):
+    with pytest.raises(ValueError, match=r"^flat must be True or False, got "):
+        check_bool("flat", value)
+
+
+def test_check_choice_returns_the_choice_and_lists_them_when_wrong():
+    assert check_choice("mode", "exp", ("exp", "linear")) == "exp"
+    assert check_choice("batch_size", np.int64(32), (1, 32, 64)) == 32
+    assert check_choice("dtype", torch.float64, (torch.float32, torch.float64)) is torch.float64
+    for bad in ("EXP", 32, None, ["exp"]):
+        with pytest.raises(ValueError, match=r"^mode must be one of \('exp', 'linear'\), got "):
+            check_choice("mode", bad, ("exp", "linear"))
+    with pytest.raises(ValueError, match=r"one of \(0, 1\), got True"):
+        check_choice("k", True, (0, 1))
+
+
+def test_messages_show_a_tensor_or_a_long_list_on_one_short_line():
+    from lrcourse._checks import shown
+
+    with pytest.raises(ValueError) as info:
+        check_finite("lr", torch.zeros(3, 3), 0)
+    assert "\n" not in str(info.value) and "tensor([[0., 0., 0.], [0., 0., 0.]," in str(info.value)
+    assert shown(list(range(1000))).endswith("...") and len(shown(list(range(1000)))) == 80
+    assert shown("short") == "'short'"

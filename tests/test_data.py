@@ -7,7 +7,9 @@ import datetime
 import gzip
 import hashlib
 import io
+import os
 import struct
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -152,7 +154,7 @@ def test_digits_val_fraction_too_small_for_one_image():
 
 @pytest.mark.parametrize("seed", [-1, 1.5, True, "0"])
 def test_digits_bad_seed(seed):
-    with pytest.raises(ValueError, match="seed must be a non-negative integer"):
+    with pytest.raises(ValueError, match=r"^seed must be an integer in \[0, 2\*\*64 - 1\], got "):
         load_digits(seed=seed)
 
 
@@ -215,7 +217,7 @@ def test_loaders_leave_the_global_random_state_alone():
 
 @pytest.mark.parametrize("batch_size", [0, -1, 2.5, True])
 def test_loaders_bad_batch_size(batch_size):
-    with pytest.raises(ValueError, match="batch_size must be a positive integer"):
+    with pytest.raises(ValueError, match=r"^batch_size must be an integer >= 1, got "):
         digits_loaders(batch_size=batch_size)
 
 
@@ -659,3 +661,61 @@ def test_real_mnist_digests_are_the_ones_in_the_table(real_mnist_root):
     for name in ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"):
         content = gzip.decompress((real_mnist_root / name).read_bytes())
         assert sha(content) == data.MNIST_FILES[name][1]
+
+
+def test_download_removes_partial_files_left_by_a_killed_run(tmp_path, fake_mnist, monkeypatch):
+    net = FakeNet(lambda url: io.BytesIO(fake_mnist[url.rsplit("/", 1)[1]][1]))
+    monkeypatch.setattr(urllib.request, "urlopen", net)
+    stale = tmp_path / ".t10k-images-idx3-ubyte.gz.abc123.part"
+    live = tmp_path / ".t10k-labels-idx1-ubyte.gz.def456.part"  # another run, still writing
+    other = tmp_path / "notes.part"
+    for path in (stale, live, other):
+        path.write_bytes(b"\x1f\x8b half")
+    old = time.time() - 2 * data._STALE_PART
+    os.utime(stale, (old, old))
+    os.utime(other, (old, old))
+    load_mnist(tmp_path, download=True, train=False)
+    assert not stale.exists() and live.exists() and other.exists()
+
+
+def test_read_idx_takes_the_digest_in_either_case(tmp_path):
+    raw = idx_bytes(np.zeros((4, 2), dtype=np.uint8))
+    path = tmp_path / "a"
+    path.write_bytes(raw)
+    assert read_idx(path, sha256=sha(raw).upper()).shape == (4, 2)
+    with pytest.raises(ValueError, match=r"a: the SHA-256 of its content is [0-9a-f]{64}, "
+                                         r"expected 0{64}"):
+        read_idx(path, sha256="0" * 64)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (dict(sha256="abc"), r"^sha256 must be 64 hexadecimal digits or None, got 'abc'$"),
+        (dict(sha256="g" * 64), r"^sha256 must be 64 hexadecimal digits or None"),
+        (dict(sha256=b"0" * 64), r"^sha256 must be 64 hexadecimal digits or None"),
+        (dict(shape=(4, -2)), r"^shape\[1\] must be an integer >= 0, got -2$"),
+        (dict(shape="4, 2"), r"^shape must be a tuple of integers >= 0 or None, got '4, 2'$"),
+    ],
+)
+def test_read_idx_refuses_bad_digests_and_shapes_before_reading(tmp_path, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        read_idx(tmp_path / "never-read", **kwargs)
+
+
+def test_read_idx_and_load_mnist_refuse_a_path_of_the_wrong_kind(tmp_path):
+    with pytest.raises(ValueError, match=r"^path must be a file, got '.*', which is a folder$"):
+        read_idx(tmp_path)
+    with pytest.raises(ValueError, match=r"^path must be a file path \(str or Path\), got 3$"):
+        read_idx(3)
+    a_file = tmp_path / "mnist"
+    a_file.write_text("not a folder")
+    for download in (True, False):
+        with pytest.raises(ValueError, match=r"^root must be a folder, got '.*mnist', which is a file$"):
+            load_mnist(a_file, download=download)
+    assert a_file.read_text() == "not a folder"
+
+
+@pytest.mark.parametrize("value", [np.int64(50_000), np.array(50_000), torch.tensor(50_000)])
+def test_iterations_per_epoch_takes_numpy_and_0d_tensor_counts(value):
+    assert iterations_per_epoch(value, np.int32(256)) == 196

@@ -258,3 +258,29 @@ def test_bias_correction_needs_first_zero(func):
         func([1.0], 0.9, first="value", bias_correction=True)
     with pytest.raises(ValueError, match="bias_correction must be True or False"):
         func([1.0], 0.9, first="zero", bias_correction="yes")
+
+
+def test_huge_values_give_the_same_average_as_the_loop():
+    values = [1e308, -1e308, 5e307] * 40
+    for beta in (0.5, 0.9, 0.999):
+        got = ewma(values, beta)
+        assert torch.isfinite(got).all()
+        torch.testing.assert_close(got, ewma_naive(values, beta), rtol=1e-9, atol=0)
+
+
+@pytest.mark.parametrize("bad", [[1.0, float("nan")], np.array([float("inf"), 1.0]),
+                                 torch.tensor([0.0, 0.0, -float("inf")])])
+def test_non_finite_values_are_refused_with_their_index(bad):
+    for f in (ewma, ewma_naive):
+        with pytest.raises(ValueError, match=r"^values must be finite numbers, got -?(nan|inf) at index \d$"):
+            f(bad, 0.9)
+
+
+@pytest.mark.parametrize("beta", [np.float32(0.5), np.array(0.5), torch.tensor(0.5)])
+def test_beta_may_be_a_numpy_scalar_or_a_0d_tensor(beta):
+    assert ewma([1.0, 2.0, 3.0], beta).tolist() == [1.0, 1.5, 2.25]
+
+
+def test_bias_correction_must_be_true_or_false():
+    with pytest.raises(ValueError, match=r"^bias_correction must be True or False, got 1$"):
+        ewma([1.0], 0.5, first="zero", bias_correction=1)

@@ -614,3 +614,98 @@ def test_bad_constructor_arguments():
         LRFinder(model, "sgd", nn.CrossEntropyLoss())
     with pytest.raises(ValueError, match="criterion"):
         LRFinder(model, opt, 3)
+
+
+# --- what the range test could not give back, refused up front ---------------------------------
+
+
+def test_an_optimizer_over_other_tensors_is_refused():
+    model, outsider = _mlp(), torch.zeros(3, requires_grad=True)
+    opt = torch.optim.SGD([*model.parameters(), outsider], lr=0.1)
+    with pytest.raises(ValueError, match=r"^optimizer must optimize only the model's parameters, "
+                                         r"got one that also holds 1 other tensor\(s\)$"):
+        LRFinder(model, opt, nn.CrossEntropyLoss())
+    # a subset of the model's parameters is fine (layer freezing)
+    LRFinder(model, torch.optim.SGD(model[0].parameters(), lr=0.1), nn.CrossEntropyLoss())
+
+
+@pytest.mark.parametrize(
+    "criterion",
+    [lambda out, y: nn.functional.cross_entropy(out, y, reduction="none"),
+     lambda out, y: nn.functional.cross_entropy(out, y).item(),
+     lambda out, y: (out.argmax(1) == y).sum()],
+)
+def test_a_criterion_that_does_not_return_one_float_is_refused_and_state_kept(criterion):
+    model = _mlp()
+    opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    before = _state(model, opt)
+    finder = LRFinder(model, opt, criterion)
+    with pytest.raises(ValueError, match=r"^criterion must return the loss as a tensor holding "
+                                         r"one float"):
+        finder.range_test(_loader(), num_iter=5, progress=False)
+    _assert_same(_state(model, opt), before)
+    assert finder.history["lr"] == []
+
+
+class _Counter(nn.Module):
+    """A linear layer that counts its forward passes in a buffer left out of state_dict."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.linear = nn.Linear(6, 2)
+        self.register_buffer("calls", torch.zeros((), dtype=torch.int64), persistent=False)
+        self.register_buffer("scale", torch.ones(2), persistent=False)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        self.calls += 1
+        self.scale = self.scale * 1.01  # a new tensor, not an in-place change
+        return self.linear(x) * self.scale
+
+
+@pytest.mark.parametrize("fail", [False, True])
+def test_non_persistent_buffers_are_given_back_too(fail):
+    model = _Counter()
+    model(torch.zeros(1, 6))
+    calls, scale = model.calls.clone(), model.scale.clone()
+    assert "calls" not in model.state_dict()
+    finder = LRFinder(model, torch.optim.SGD(model.parameters(), lr=0.1), nn.CrossEntropyLoss())
+    loader = _loader()
+    if fail:
+        loader = [*list(loader)[:2], ("not", "tensors")]
+    try:
+        finder.range_test(loader, num_iter=6, progress=False)
+    except Exception:
+        assert fail
+    assert torch.equal(model.calls, calls) and torch.equal(model.scale, scale)
+
+
+def test_bad_device_and_switches_are_refused_by_name():
+    model = _mlp()
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    with pytest.raises(ValueError, match=r"^device must be a torch device .* got 'gpu please'$"):
+        LRFinder(model, opt, nn.CrossEntropyLoss(), device="gpu please")
+    finder = LRFinder(model, opt, nn.CrossEntropyLoss())
+    for name in ("progress", "restore"):
+        with pytest.raises(ValueError, match=rf"^{name} must be True or False, got 1$"):
+            finder.range_test(_loader(), num_iter=3, **{"progress": False, name: 1})
+    with pytest.raises(ValueError, match=r"^num_iter must be an integer in \[2, 1000000\], got "):
+        finder.range_test(_loader(), num_iter=10**9, progress=False)
+
+
+@pytest.mark.parametrize("f", [steepest, valley, minimum])
+def test_rules_refuse_losses_that_are_not_a_list_of_numbers(f):
+    for bad in (["a", "b"], [[1.0, 2.0], [3.0, 4.0]], None):
+        with pytest.raises(ValueError, match=r"^losses must be a 1-D sequence of numbers"):
+            f(bad)
+
+
+def test_numpy_and_0d_tensor_arguments_give_the_same_rates():
+    assert rate_schedule(np.float32(0.25), torch.tensor(4.0), np.int64(3)) == rate_schedule(
+        0.25, 4.0, 3)
+
+
+def test_rates_spanning_more_than_the_float_range_stay_finite_and_hit_both_ends():
+    rates = rate_schedule(1e-300, 1e300, 5)
+    assert all(math.isfinite(r) for r in rates)
+    assert rates[0] == pytest.approx(1e-300, rel=1e-9) and rates[-1] == pytest.approx(1e300, rel=1e-9)
+    assert rates[2] == pytest.approx(1.0, rel=1e-9)  # the geometric middle

@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 import torch
 
@@ -35,3 +36,24 @@ def test_seed_fixes_the_initial_weights():
 def test_models_reject_bad_sizes(call, name):
     with pytest.raises(ValueError, match=name):
         call()
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: digits_cnn(width=1e6), r"^width must be a number in \(0, 100\], got 1000000.0$"),
+        (lambda: digits_cnn(width=True), r"^width must be a number in \(0, 100\], got True$"),
+        (lambda: digits_mlp(hidden=10**9), r"^hidden must be an integer in \[1, 10000\], got "),
+        (lambda: digits_resnet(blocks=2.0), r"^blocks must be an integer in \[1, 1000\], got 2.0$"),
+        (lambda: digits_mlp(seed=2**64), r"^seed must be an integer in \[0, 2\*\*64 - 1\], got "),
+    ],
+)
+def test_models_refuse_sizes_no_lesson_could_train_before_allocating(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_models_take_numpy_sizes_and_seeds():
+    a = digits_mlp(hidden=np.int64(16), depth=np.array(2), seed=np.uint8(3))
+    b = digits_mlp(hidden=16, depth=2, seed=3)
+    assert all(torch.equal(p, q) for p, q in zip(a.parameters(), b.parameters(), strict=True))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import math
 
+import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
@@ -541,3 +542,29 @@ def test_ema_momentum_bad_input(hyper, arg):
 def test_two_step_trace_bad_input(kwargs, arg):
     with pytest.raises(ValueError, match=arg):
         two_step_trace(**kwargs)
+
+
+@pytest.mark.parametrize("lr", [np.float32(0.5), np.array(0.5), torch.tensor(0.5)])
+def test_numpy_and_0d_tensor_rates_step_like_a_float(lr):
+    ours, ref = torch.ones(2, requires_grad=True), torch.ones(2, requires_grad=True)
+    opt = optim.Adam([ours], lr=lr, betas=(np.float64(0.9), torch.tensor(0.99)))
+    torch_opt = torch.optim.Adam([ref], lr=0.5, betas=(0.9, 0.99))
+    for w, o in ((ours, opt), (ref, torch_opt)):
+        (w**2).sum().backward()
+        o.step()
+    assert opt.param_groups[0]["lr"] == 0.5 and type(opt.param_groups[0]["lr"]) is float
+    torch.testing.assert_close(ours, ref)
+
+
+@pytest.mark.parametrize(("name", "flag"), [("SGD", "maximize"), ("SGD", "nesterov"),
+                                            ("RMSprop", "centered"), ("Adam", "amsgrad")])
+def test_switches_must_be_true_or_false(name, flag):
+    w = torch.zeros(1, requires_grad=True)
+    with pytest.raises(ValueError, match=rf"^{flag} must be True or False, got 'yes'$"):
+        OURS[name]([w], lr=0.1, **{flag: "yes"})
+
+
+def test_a_param_group_that_is_not_a_dict_is_refused():
+    opt = optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+    with pytest.raises(ValueError, match=r"^param_group must be a dict, got list$"):
+        opt.add_param_group([torch.zeros(1, requires_grad=True)])

@@ -9,6 +9,7 @@ import warnings
 from collections.abc import Callable
 from functools import partial
 
+import numpy as np
 import pytest
 import torch
 from hypothesis import given
@@ -669,3 +670,66 @@ def test_integers_from_numpy_are_accepted():
     np = pytest.importorskip("numpy")
     assert S.step_lr(np.int64(120), np.float64(0.1), np.int64(50), 0.5) == 0.025
     assert S.schedule_values(S.cosine_lr, np.arange(3), base_lr=0.1, total_steps=2)[-1] == 0.0
+
+
+# --- the overflow policy: too large raises, too small rounds to 0 -------------------
+
+
+@pytest.mark.parametrize(
+    ("f", "kwargs"),
+    [
+        (S.exponential_lr, dict(epoch=2000, base_lr=1.0, gamma=2.0)),
+        (S.exponential_lr, dict(epoch=10**400, base_lr=1e-9, gamma=1.0001)),
+        (S.step_lr, dict(epoch=10**6, base_lr=0.1, step_size=1, gamma=10.0)),
+        (S.exponential_lr, dict(epoch=1, base_lr=1e308, gamma=10.0)),
+        (S.multistep_lr, dict(epoch=400, base_lr=1.0, milestones=list(range(400)), gamma=10.0)),
+    ],
+)
+def test_a_rate_beyond_the_float_range_raises_naming_gamma(f, kwargs):
+    with pytest.raises(ValueError, match=r"gamma=.* give a rate too large for a float"):
+        f(**kwargs)
+
+
+@pytest.mark.parametrize(
+    ("f", "kwargs"),
+    [
+        (S.exponential_lr, dict(epoch=10**400, base_lr=0.1, gamma=0.5)),
+        (S.exponential_lr, dict(epoch=5000, base_lr=0.1, gamma=0.5)),
+        (S.step_lr, dict(epoch=10**400, base_lr=0.1, step_size=3, gamma=0.1)),
+        (S.inverse_time_lr, dict(epoch=10**400, base_lr=0.1, decay_rate=1e-9)),
+        (S.cyclical_lr, dict(iteration=10**400, base_lr=0.0, max_lr=1.0, step_size=7,
+                             mode="triangular2")),
+        (S.cyclical_lr, dict(iteration=10**400 + 7, base_lr=0.0, max_lr=1.0, step_size=7,
+                             mode="exp_range", gamma=0.99)),
+    ],
+)
+def test_a_rate_below_the_float_range_rounds_to_zero(f, kwargs):
+    assert f(**kwargs) == 0.0
+
+
+def test_a_zero_base_lr_stays_zero_whatever_the_factor():
+    assert S.exponential_lr(10**400, 0.0, gamma=3.0) == 0.0
+    assert S.step_lr(10**6, 0, step_size=1, gamma=1e10) == 0.0
+
+
+def test_huge_indices_keep_their_place_in_the_cycle():
+    # 10**30 is a multiple of 100: the bottom of a cycle, like t = 0; 50 later, halfway up.
+    t = 10**30
+    assert S.cyclical_lr(t, 1e-4, 1e-3, step_size=100) == S.cyclical_lr(0, 1e-4, 1e-3, 100)
+    assert S.cyclical_lr(t + 50, 1e-4, 1e-3, 100) == pytest.approx(5.5e-4, rel=1e-12)
+    assert S.cyclical_lr(t + 100, 1e-4, 1e-3, 100) == 1e-3
+    assert S.step_lr(10**400, 0.1, step_size=1, gamma=1.0) == 0.1
+    assert S.cosine_lr(10**400, 0.1, total_steps=10**399) == 0.0
+
+
+@pytest.mark.parametrize("index", [np.int64(120), np.array(120), torch.tensor(120)])
+def test_indices_may_be_numpy_integers_or_0d_tensors(index):
+    assert S.step_lr(index, np.float32(0.1), np.int16(50), torch.tensor(0.5)) == pytest.approx(
+        S.step_lr(120, 0.1, 50, 0.5), rel=1e-7)
+    assert type(S.step_lr(index, 0.1, 50, 0.5)) is float
+
+
+def test_warmups_of_any_length_keep_their_slope():
+    w = 10**400
+    assert S.linear_warmup_lr(w // 2, 0.1, warmup_steps=w) == pytest.approx(0.05, rel=1e-12)
+    assert S.warmup_piecewise_lr(w // 2, 0.1, w, [w + 1]) == pytest.approx(0.055, rel=1e-12)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
@@ -15,6 +16,7 @@ from lrcourse.sweep import (
     OPTIMIZERS,
     TF_RMSPROP,
     Member,
+    epoch_batches,
     exploit_explore,
     grid,
     pbt,
@@ -275,3 +277,79 @@ def test_bad_pbt_arguments_raise_value_errors():
         pbt(digits_cnn, [Member("sgd", 0.1)], x, y, ready_every=0, progress=False)
     with pytest.raises(ValueError, match="engine"):
         stacked_forward(digits_cnn(), engine="fast")
+
+
+def _tiny() -> tuple[torch.Tensor, torch.Tensor]:
+    g = torch.Generator().manual_seed(0)
+    return torch.randn(12, 1, 8, 8, generator=g), torch.arange(12) % 10
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (dict(y_train=torch.arange(12)), r"^y_train must hold class indices in \[0, 9\] \(the "
+                                         r"model gives 10 scores\), got 10 at index 10$"),
+        (dict(y_train=torch.arange(12) - 1), r"^y_train must hold class indices .* got -1 at "
+                                             r"index 0$"),
+        (dict(x_val=torch.zeros(2, 1, 8, 8), y_val=torch.tensor([3, 12])),
+         r"^y_val must hold class indices in \[0, 9\]"),
+        (dict(x_train=torch.zeros(12, 1, 8, 8).index_fill(0, torch.tensor([5]), math.nan)),
+         r"^x_train must hold finite numbers, got NaN or inf in row 5$"),
+        (dict(x_train=torch.zeros(12, 1, 8, 8).index_fill(0, torch.tensor([0]), math.inf)),
+         r"^x_train must hold finite numbers, got NaN or inf in row 0$"),
+        (dict(x_train=torch.zeros(0, 1, 8, 8), y_train=torch.zeros(0, dtype=torch.int64)),
+         r"^y_train must have one label per row of x_train \(0\), got 0 labels$"),
+        (dict(x_train=torch.zeros(12, 3)), r"^x_train must fit the model's input, got shape "
+                                          r"\(12, 3\)"),
+        (dict(batch_size=0), r"^batch_size must be an integer >= 1, got 0$"),
+        (dict(seed=2**64), r"^seed must be an integer in \[0, 2\*\*64 - 1\], got "),
+        (dict(progress="no"), r"^progress must be True or False, got 'no'$"),
+    ],
+)
+def test_train_many_and_pbt_refuse_bad_data_before_training(kwargs, message):
+    x, y = _tiny()
+    args = {**dict(model=lambda: digits_cnn(seed=0), members=[Member("sgd", 0.1)],
+                   x_train=x, y_train=y), **kwargs}
+    for f in (train_many, pbt):
+        with pytest.raises(ValueError, match=message):
+            f(**args)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (dict(factors=(0.8, math.inf)), r"^factors must be two finite numbers > 0, got "),
+        (dict(factors=(0.8,)), r"^factors must be two finite numbers > 0, got "),
+        (dict(fraction=math.nan), r"^fraction must be a number in \(0, 0.5\], got nan$"),
+        (dict(fitness=torch.tensor([])), r"^fitness must be a non-empty 1-D tensor"),
+        (dict(generator=0), r"^generator must be a torch.Generator or None, got 0$"),
+    ],
+)
+def test_exploit_explore_refuses_bad_settings(kwargs, message):
+    args = {"fitness": torch.tensor([0.1, 0.5, 0.9, 0.3, 0.2]), **kwargs}
+    with pytest.raises(ValueError, match=message):
+        exploit_explore(**args)
+
+
+def test_exploit_explore_ranks_nan_fitness_last_and_keeps_factors_finite():
+    src, factor = exploit_explore(torch.tensor([0.9, math.nan, 0.5, 0.7, 0.3]), 0.2,
+                                  generator=torch.Generator().manual_seed(0))
+    assert src.tolist() == [0, 0, 2, 3, 4] and torch.isfinite(factor).all()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (dict(n=0, batch_size=2), r"^n must be an integer >= 1, got 0$"),
+        (dict(n=5, batch_size=0), r"^batch_size must be an integer >= 1, got 0$"),
+        (dict(n=5, batch_size=2, seed=-1), r"^seed must be an integer in \[0, 2\*\*64 - 1\]"),
+    ],
+)
+def test_epoch_batches_refuses_at_the_call_not_at_the_first_batch(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        epoch_batches(**kwargs)  # no next(): the check must not wait for it
+
+
+def test_epoch_batches_takes_the_largest_seed_and_numpy_counts():
+    first = next(epoch_batches(np.int64(5), np.int32(5), seed=2**64 - 1))
+    assert sorted(first.tolist()) == [0, 1, 2, 3, 4]

@@ -350,3 +350,14 @@ def test_grid_vs_pbt_spends_equal_compute_and_the_grid_equals_a_plain_sweep():
     again = grid_vs_pbt(lambda: digits_cnn(seed=0), members, xt, yt, xv, yv, **common)
     assert again[1].events == pbt_result.events
     assert again[0].column("final_loss") == grid_result.column("final_loss")
+
+
+def test_sweep_explorer_refuses_a_rate_outside_the_sweep_and_names_its_range():
+    low, high = min(r.lr for r in ROWS), max(r.lr for r in ROWS)
+    for lr in (high * 10, low / 10, float("nan"), "0.1"):
+        with pytest.raises(ValueError, match=rf"^lr must be a number in \[{low:g}, {high:g}\], got "):
+            sweep_explorer(RESULT, "sgd", lr)
+    with pytest.raises(ValueError, match=r"^optimizer must be one of \('sgd', 'adam'\), got 'nag'$"):
+        sweep_explorer(RESULT, "nag")
+    with pytest.raises(ValueError, match=r"^result must be a SweepResult, got list$"):
+        sweep_explorer([], "sgd")

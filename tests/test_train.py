@@ -307,3 +307,28 @@ def test_evaluate_rejects_bad_arguments():
         evaluate("net", loader())
     with pytest.raises(ValueError, match="^model must have at least one parameter"):
         evaluate(nn.Identity(), loader())
+
+
+@pytest.mark.parametrize(
+    ("criterion", "shown"),
+    [
+        (lambda out, y: torch.nn.functional.cross_entropy(out, y, reduction="none"), r"shape \(\d+,\)"),
+        (lambda out, y: 0.5, "float"),
+        (lambda out, y: (out.argmax(1) == y).sum(), "torch.int64"),
+    ],
+)
+def test_fit_and_evaluate_refuse_a_criterion_that_is_not_one_float(criterion, shown):
+    net = model()
+    before = [p.detach().clone() for p in net.parameters()]
+    for call in (lambda: fit(net, sgd(net), loader(), criterion=criterion),
+                 lambda: evaluate(net, loader(), criterion)):
+        with pytest.raises(ValueError, match=rf"^criterion must return the loss as a tensor "
+                                             rf"holding one float .*got .*{shown}"):
+            call()
+    assert all(torch.equal(p, q) for p, q in zip(net.parameters(), before, strict=True))
+
+
+def test_fit_refuses_a_progress_that_is_not_true_or_false():
+    net = model()
+    with pytest.raises(ValueError, match=r"^progress must be True or False, got 'yes'$"):
+        fit(net, sgd(net), loader(), progress="yes")

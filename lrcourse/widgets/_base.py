@@ -13,6 +13,11 @@ without a browser and its stored output stays identical run after run:
    recorded differently when the notebook is executed again);
 3. the panel's text form is a fixed one-line description, so what a notebook
    stores for it does not depend on the figure's bytes.
+
+The controls are made with :func:`slider`, :func:`dropdown` and :func:`checkbox`,
+which check the starting value first: an ipywidgets slider silently clamps a value
+outside its range, and a drop-down fails with a trait error that does not list
+its options.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ from typing import Any
 
 import ipywidgets as W
 from matplotlib.figure import Figure
+
+from lrcourse._checks import check_bool, check_choice, check_int, check_range
 
 
 class Panel(W.VBox):
@@ -81,3 +88,32 @@ class Panel(W.VBox):
 
     def __repr__(self) -> str:
         return f"<lrcourse widget: {self.title}>"
+
+
+def slider(cls: type, name: str, value: Any, **kw: Any) -> W.ValueWidget:
+    """A slider of class ``cls`` (``IntSlider``, ``FloatSlider``, ``FloatLogSlider``)
+    starting at ``value``, which must lie in the slider's range.
+
+    ``min`` and ``max`` are ipywidgets' own: exponents of ``base`` for a log slider,
+    so ``FloatLogSlider`` with ``min=-2, max=1`` takes values in [0.01, 10].
+    """
+    if cls is W.FloatLogSlider:
+        base = kw.get("base", 10)
+        low, high = base ** kw["min"], base ** kw["max"]
+    else:
+        low, high = kw["min"], kw["max"]
+    if cls is W.IntSlider:
+        value = check_int(name, value, low, high)
+    else:
+        value = check_range(name, value, low, high)
+    return cls(value=value, **kw)
+
+
+def dropdown(name: str, value: Any, options: Sequence[Any], **kw: Any) -> W.Dropdown:
+    """A drop-down over ``options`` starting at ``value``, which must be one of them."""
+    return W.Dropdown(options=list(options), value=check_choice(name, value, options), **kw)
+
+
+def checkbox(name: str, value: Any, **kw: Any) -> W.Checkbox:
+    """A check box starting at ``value``, which must be True or False."""
+    return W.Checkbox(value=check_bool(name, value), **kw)

@@ -7,7 +7,7 @@ from matplotlib.figure import Figure
 
 from lrcourse.backprop import train
 from lrcourse.plots.backprop import plot_training_error
-from lrcourse.widgets._base import Panel
+from lrcourse.widgets._base import Panel, checkbox, slider
 
 __all__ = ["training_explorer", "training_figure"]
 
@@ -46,11 +46,11 @@ def training_explorer(lr: float = 0.5, steps: int = 10_000, update_biases: bool 
     return Panel(
         "Training the 2-2-2 network",
         [
-            W.FloatLogSlider(value=lr, base=10, min=-2, max=1, step=0.1, description="lr",
-                             continuous_update=False),
-            W.IntSlider(value=steps, min=100, max=20_000, step=100, description="updates",
-                        continuous_update=False),
-            W.Checkbox(value=update_biases, description="train the biases too"),
+            slider(W.FloatLogSlider, "lr", lr, base=10, min=-2, max=1, step=0.1,
+                   description="lr", continuous_update=False),
+            slider(W.IntSlider, "steps", steps, min=100, max=20_000, step=100,
+                   description="updates", continuous_update=False),
+            checkbox("update_biases", update_biases, description="train the biases too"),
         ],
         training_figure,
         names=["lr", "steps", "update_biases"],

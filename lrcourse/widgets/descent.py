@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 
 from lrcourse.descent import classify_rate, descend_parabola, factor, gradient_descent
 from lrcourse.plots.descent import plot_loss, plot_path
-from lrcourse.widgets._base import Panel
+from lrcourse.widgets._base import Panel, slider
 
 __all__ = ["descent_explorer", "descent_figure", "first_step_figure", "first_step_widget"]
 
@@ -50,10 +50,10 @@ def descent_explorer(lr: float = 0.1, steps: int = 4) -> Panel:
     return Panel(
         "Gradient descent on y = 4x² from x = 2",
         [
-            W.FloatSlider(value=lr, min=0.0, max=0.3, step=0.005, description="lr",
-                          readout_format=".3f", continuous_update=False),
-            W.IntSlider(value=steps, min=1, max=30, description="steps",
-                        continuous_update=False),
+            slider(W.FloatSlider, "lr", lr, min=0.0, max=0.3, step=0.005, description="lr",
+                   readout_format=".3f", continuous_update=False),
+            slider(W.IntSlider, "steps", steps, min=1, max=30, description="steps",
+                   continuous_update=False),
         ],
         descent_figure,
     )
@@ -94,8 +94,8 @@ def first_step_widget(lr: float = 0.1) -> Panel:
     """One slider for the learning rate (0 to 2.5) and the step it makes on w^2/2."""
     return Panel(
         "One SGD step on w²/2 from w = 1",
-        [W.FloatSlider(value=lr, min=0.0, max=2.5, step=0.05, description="lr",
-                       continuous_update=False)],
+        [slider(W.FloatSlider, "lr", lr, min=0.0, max=2.5, step=0.05, description="lr",
+                continuous_update=False)],
         first_step_figure,
     )
 

@@ -18,7 +18,7 @@ from lrcourse.data import Temperatures, load_temperatures
 from lrcourse.ewma import effective_window, ewma
 from lrcourse.ewma_measures import best_lag, roughness
 from lrcourse.plots.ewma import plot_year
-from lrcourse.widgets._base import Panel
+from lrcourse.widgets._base import Panel, checkbox, slider
 
 __all__ = ["beta_explorer", "ewma_figure", "ewma_summary"]
 
@@ -73,14 +73,15 @@ def ewma_figure(
 
 def beta_explorer(beta: float = 0.9, bias_correction: bool = True) -> Panel:
     """A slider for beta (0 to 0.99) and a checkbox for bias correction."""
+    controls = [
+        slider(W.FloatSlider, "beta", beta, min=0.0, max=0.99, step=0.01,
+               description="beta", readout_format=".2f", continuous_update=False),
+        checkbox("bias_correction", bias_correction, description="bias correction"),
+    ]
     temps = load_temperatures()
     return Panel(
         "EWMA of Seattle's daily mean temperature, 2015",
-        [
-            W.FloatSlider(value=beta, min=0.0, max=0.99, step=0.01, description="beta",
-                          readout_format=".2f", continuous_update=False),
-            W.Checkbox(value=bias_correction, description="bias correction"),
-        ],
+        controls,
         lambda beta, bias_correction: ewma_figure(beta, bias_correction, temps),
         names=["beta", "bias_correction"],
     )

@@ -12,9 +12,10 @@ from __future__ import annotations
 import ipywidgets as W
 from matplotlib.figure import Figure
 
+from lrcourse._checks import check_int
 from lrcourse.optim_steps import OPTIMIZER_NAMES, make_optimizer, weight_trace
 from lrcourse.plots.optim import plot_weight_traces
-from lrcourse.widgets._base import Panel
+from lrcourse.widgets._base import Panel, dropdown, slider
 
 __all__ = ["first_steps_explorer", "first_steps_figure"]
 
@@ -27,8 +28,7 @@ def first_steps_figure(optimizer: str, lr: float, beta: float, steps: int) -> tu
         >>> text
         'Adam, lr = 0.01, beta = 0.9: w1 = 0.99000001, w2 = 0.98000276 (SGD: w2 = 0.98010004)'
     """
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"steps must be a positive integer, got {steps!r}")
+    steps = check_int("steps", steps, 1)
     ws = weight_trace(lambda p: make_optimizer(optimizer, p, lr, beta), steps)
     sgd = weight_trace(lambda p: make_optimizer("SGD", p, lr), steps)
     fig = Figure(figsize=(6.4, 3.6))
@@ -51,13 +51,13 @@ def first_steps_explorer(optimizer: str = "Adam", lr: float = 0.1, beta: float =
     return Panel(
         "First steps of an optimizer on w²/2 from w = 1",
         [
-            W.Dropdown(options=list(OPTIMIZER_NAMES), value=optimizer, description="optimizer"),
-            W.FloatLogSlider(value=lr, base=10, min=-3, max=0, step=0.1, description="lr",
-                             readout_format=".3g", continuous_update=False),
-            W.FloatSlider(value=beta, min=0.0, max=0.999, step=0.001, description="beta",
-                          readout_format=".3f", continuous_update=False),
-            W.IntSlider(value=steps, min=1, max=100, description="steps",
-                        continuous_update=False),
+            dropdown("optimizer", optimizer, OPTIMIZER_NAMES, description="optimizer"),
+            slider(W.FloatLogSlider, "lr", lr, base=10, min=-3, max=0, step=0.1,
+                   description="lr", readout_format=".3g", continuous_update=False),
+            slider(W.FloatSlider, "beta", beta, min=0.0, max=0.999, step=0.001,
+                   description="beta", readout_format=".3f", continuous_update=False),
+            slider(W.IntSlider, "steps", steps, min=1, max=100, description="steps",
+                   continuous_update=False),
         ],
         first_steps_figure,
         names=["optimizer", "lr", "beta", "steps"],

@@ -20,9 +20,9 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from lrcourse import schedules as S
-from lrcourse._checks import check_finite, check_int
+from lrcourse._checks import check_finite, check_int, shown
 from lrcourse.plots.schedules import plot_rates
-from lrcourse.widgets._base import Panel
+from lrcourse.widgets._base import Panel, dropdown
 
 __all__ = [
     "DESIGNS",
@@ -53,14 +53,14 @@ def parse_milestones(text: str) -> list[int]:
         [30, 80]
     """
     if not isinstance(text, str):
-        raise ValueError(f"milestones must be text like '50, 125, 160', got {text!r}")
+        raise ValueError(f"milestones must be text like '50, 125, 160', got {shown(text)}")
     parts = [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]
     try:
         values = [int(p) for p in parts]
     except ValueError:
         raise ValueError(
             f"milestones must be whole epochs separated by commas, like '50, 125, 160', "
-            f"got {text!r}"
+            f"got {shown(text)}"
         ) from None
     return S._check_increasing("milestones", values)
 
@@ -93,7 +93,7 @@ def designer_rates(
         [0.1, 0.1, 0.05, 0.05]
     """
     if schedule not in DESIGNS:
-        raise ValueError(f"schedule must be one of {sorted(DESIGNS)}, got {schedule!r}")
+        raise ValueError(f"schedule must be one of {sorted(DESIGNS)}, got {shown(schedule)}")
     check_int("epochs", epochs, 1)
     check_int("warmup", warmup, 0)
     if schedule == "step":
@@ -171,7 +171,7 @@ def schedule_designer(schedule: str = "multistep") -> Panel:
         return cls(continuous_update=False, style={"description_width": "90px"}, **kw)
 
     controls = [
-        W.Dropdown(options=list(DESIGNS), value=schedule, description="schedule"),
+        dropdown("schedule", schedule, DESIGNS, description="schedule"),
         slider(W.FloatLogSlider, value=0.1, base=10, min=-4, max=0, step=0.1,
                description="lr", readout_format=".2g"),
         slider(W.FloatSlider, value=0.5, min=0.05, max=0.99, step=0.01, description="gamma"),

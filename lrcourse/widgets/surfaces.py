@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 
 from lrcourse.plots.surfaces import plot_race
 from lrcourse.surfaces import OPTIMIZERS, RATES, STARTS, SURFACES, run_named
-from lrcourse.widgets._base import Panel
+from lrcourse.widgets._base import Panel, dropdown, slider
 
 __all__ = ["optimizer_race", "race_figure"]
 
@@ -68,21 +68,24 @@ def race_figure(
 def optimizer_race(surface: str = "saddle", optimizer: str = "Momentum",
                    steps: int = 200) -> Panel:
     """Controls: surface, optimizer, log-scale learning rate, start point, steps, compare."""
+    surface_menu = dropdown("surface", surface, sorted(SURFACES), description="surface")
+    optimizer_menu = dropdown("optimizer", optimizer, OPTIMIZERS, description="optimizer")
+    steps_slider = slider(W.IntSlider, "steps", steps, min=10, max=2000, step=10,
+                          description="steps", continuous_update=False)
     lr = RATES[surface][optimizer]
     x0, y0 = STARTS[surface]
     return Panel(
         "Optimizer race on a 2-D loss surface",
         [
-            W.Dropdown(options=sorted(SURFACES), value=surface, description="surface"),
-            W.Dropdown(options=list(OPTIMIZERS), value=optimizer, description="optimizer"),
+            surface_menu,
+            optimizer_menu,
             W.FloatLogSlider(value=lr, base=10, min=-4, max=1, step=0.05, description="lr",
                              readout_format=".4g", continuous_update=False),
             W.FloatSlider(value=x0, min=-4.5, max=2.0, step=0.05, description="x0",
                           continuous_update=False),
             W.FloatSlider(value=y0, min=-1.2, max=2.2, step=0.001, description="y0",
                           readout_format=".3f", continuous_update=False),
-            W.IntSlider(value=steps, min=10, max=2000, step=10, description="steps",
-                        continuous_update=False),
+            steps_slider,
             W.Checkbox(value=False, description="others"),
         ],
         race_figure,

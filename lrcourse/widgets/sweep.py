@@ -11,10 +11,11 @@ import math
 import ipywidgets as W
 from matplotlib.figure import Figure
 
+from lrcourse._checks import check_positive, check_range, shown
 from lrcourse.plots.sweep import valley_plot
 from lrcourse.sweep import Run, SweepResult
 from lrcourse.valleys import optimizers_of, rates_of
-from lrcourse.widgets._base import Panel
+from lrcourse.widgets._base import Panel, dropdown
 
 __all__ = ["describe_run", "find_run", "sweep_explorer", "sweep_view"]
 
@@ -23,11 +24,10 @@ def find_run(result: SweepResult, optimizer: str, lr: float) -> Run:
     """The run of ``optimizer`` whose rate is closest to ``lr`` (on a log scale)."""
     if not isinstance(result, SweepResult):
         raise ValueError(f"result must be a SweepResult, got {type(result).__name__}")
-    rows = result.select(optimizer)
+    rows = result.select(optimizer) if isinstance(optimizer, str) else []
     if not rows:
-        raise ValueError(f"optimizer must be one of {optimizers_of(result)}, got {optimizer!r}")
-    if not isinstance(lr, (int, float)) or isinstance(lr, bool) or not lr > 0:
-        raise ValueError(f"lr must be a positive number, got {lr!r}")
+        raise ValueError(f"optimizer must be one of {optimizers_of(result)}, got {shown(optimizer)}")
+    lr = check_positive("lr", lr)
     return min(rows, key=lambda r: abs(math.log(r.lr) - math.log(lr)))
 
 
@@ -84,14 +84,20 @@ def sweep_view(result: SweepResult, optimizer: str, lr: float) -> tuple[Figure, 
 def sweep_explorer(
     result: SweepResult, optimizer: str | None = None, lr: float | None = None
 ) -> W.VBox:
-    """A Panel: a drop-down of the sweep's optimizers and a slider over its rates."""
+    """A Panel: a drop-down of the sweep's optimizers and a slider over its rates.
+
+    ``lr`` starts the slider at the sweep's rate closest to it (on a log scale); it
+    must lie between the sweep's smallest and largest rate.
+    """
+    if not isinstance(result, SweepResult):
+        raise ValueError(f"result must be a SweepResult, got {type(result).__name__}")
     names = optimizers_of(result)
     optimizer = names[0] if optimizer is None else optimizer
-    if optimizer not in names:
-        raise ValueError(f"optimizer must be one of {names}, got {optimizer!r}")
+    choose = dropdown("optimizer", optimizer, names, description="optimizer")
     rates = rates_of(result)
+    if lr is not None:
+        check_range("lr", lr, min(rates), max(rates))
     start = find_run(result, optimizer, rates[len(rates) // 2] if lr is None else lr).lr
-    choose = W.Dropdown(options=names, value=optimizer, description="optimizer")
     slide = W.SelectionSlider(options=[(f"{r:.3g}", r) for r in rates], value=start,
                               description="lr", continuous_update=False)
     return Panel(

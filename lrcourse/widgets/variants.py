@@ -6,9 +6,10 @@ import ipywidgets as W
 import numpy as np
 from matplotlib.figure import Figure
 
+from lrcourse._checks import check_choice
 from lrcourse.plots.variants import plot_runs
 from lrcourse.variants import digits_problem, train_variant
-from lrcourse.widgets._base import Panel
+from lrcourse.widgets._base import Panel, slider
 
 __all__ = ["BATCH_SIZES", "batch_size_explorer", "batch_size_figure"]
 
@@ -50,17 +51,16 @@ def batch_size_figure(
 
 def batch_size_explorer(batch_size: int = 32, lr: float = 0.1, epochs: int = 5) -> Panel:
     """Sliders for the batch size (1 to 1,438), the learning rate (0.001 to 3) and epochs."""
-    if batch_size not in BATCH_SIZES:
-        raise ValueError(f"batch_size must be one of {BATCH_SIZES}, got {batch_size!r}")
+    batch_size = check_choice("batch_size", batch_size, BATCH_SIZES)
     return Panel(
         "Batch size and learning rate: softmax regression on the digits",
         [
             W.SelectionSlider(options=list(BATCH_SIZES), value=batch_size,
                               description="batch size", continuous_update=False),
-            W.FloatLogSlider(value=lr, base=10, min=-3, max=0.5, step=0.1, description="lr",
-                             continuous_update=False),
-            W.IntSlider(value=epochs, min=1, max=20, description="epochs",
-                        continuous_update=False),
+            slider(W.FloatLogSlider, "lr", lr, base=10, min=-3, max=0.5, step=0.1,
+                   description="lr", continuous_update=False),
+            slider(W.IntSlider, "epochs", epochs, min=1, max=20, description="epochs",
+                   continuous_update=False),
         ],
         batch_size_figure,
         names=["batch_size", "lr", "epochs"],
