@@ -426,10 +426,19 @@ def stacked_forward(
     def forward(w: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
         n, params = w.shape[0], iter(unflatten(w))
         h, shared = x, True  # shared: h is (B, ...) for everyone; else stacked
-        for layer in layers:
+        skip = False
+        for i, layer in enumerate(layers):
+            if skip:  # the pooling already done with the convolution before it
+                skip = False
+                continue
             if isinstance(layer, nn.Conv2d):
                 weight, bias = next(params), next(params) if layer.bias is not None else None
-                h = _conv(h, weight, bias, layer, n, shared)
+                pool = layers[i + 1] if i + 1 < len(layers) else None
+                if shared and isinstance(pool, nn.MaxPool2d):
+                    h = _shared_conv_pool(h, weight, bias, layer, pool)
+                    skip = True
+                else:
+                    h = _conv(h, weight, bias, layer, n, shared)
                 shared = False
             elif isinstance(layer, nn.Linear):
                 weight, bias = next(params), next(params) if layer.bias is not None else None
@@ -444,7 +453,7 @@ def stacked_forward(
                 shared = False
             elif isinstance(layer, nn.Flatten):
                 if h.dim() == 4 and not shared:  # (B, n*C, H, W) -> (n, B, C*H*W)
-                    h = h.reshape(h.shape[0], n, -1).transpose(0, 1)
+                    h = _unstack(h, n)
                 else:
                     h = h.flatten(1)
             else:  # pooling and elementwise layers act on any layout
@@ -452,34 +461,95 @@ def stacked_forward(
         if shared:  # a model without weights: every member gives the same answer
             h = h.unsqueeze(0).expand(n, *h.shape)
         elif h.dim() == 4:
-            h = h.reshape(h.shape[0], n, -1).transpose(0, 1)
+            h = _unstack(h, n)
         return h
 
     return forward
+
+
+def _unstack(h: torch.Tensor, n: int) -> torch.Tensor:
+    """(B, n*C, H, W), member i's channels in block i -> (n, B, C*H*W) in PyTorch's flatten order."""
+    b, _, height, width = h.shape
+    return h.view(b, n, -1, height, width).transpose(0, 1).reshape(n, b, -1)
+
+
+def _shared_cols(x: torch.Tensor, layer: nn.Conv2d) -> tuple[torch.Tensor, int, int]:
+    """im2col of the shared input: (B, oh, ow, C*kh*kw), rows ordered as ``F.unfold``'s columns."""
+    b, _, height, width = x.shape
+    (kh, kw), (ph, pw) = layer.kernel_size, layer.padding
+    out_h, out_w = height + 2 * ph - kh + 1, width + 2 * pw - kw + 1
+    cols = F.unfold(x, (kh, kw), padding=(ph, pw))  # (B, C*kh*kw, oh*ow)
+    return cols.transpose(1, 2).reshape(b, out_h, out_w, -1), out_h, out_w
 
 
 def _conv(h: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None,
           layer: nn.Conv2d, n: int, shared: bool) -> torch.Tensor:
     c_out, c_in, kh, kw = weight.shape[1:]
     if shared:
-        # The input is the same for every member: unfold it once and multiply
-        # by all members' filters in one matrix product (B*L, C*k*k) x (C*k*k, n*c_out).
-        b, _, height, width = h.shape
-        ph, pw = layer.padding
-        cols = F.unfold(h, (kh, kw), padding=(ph, pw))
-        out_h, out_w = height + 2 * ph - kh + 1, width + 2 * pw - kw + 1
-        cols = cols.transpose(1, 2).reshape(b * out_h * out_w, c_in * kh * kw)
-        flat_w = weight.reshape(n * c_out, c_in * kh * kw).t()
-        out = cols @ flat_w if bias is None else torch.addmm(bias.reshape(-1), cols, flat_w)
-        # (B, H, W, n*c_out) seen as (B, n*c_out, H, W) in channels-last order.
-        return out.view(b, out_h, out_w, n * c_out).permute(0, 3, 1, 2)
+        return _shared_conv(_shared_cols(h, layer), weight, bias)
+    # Channels-last: the grouped convolution and the pooling after it run
+    # vectorised over channels, and the shared convolution's output is already so.
+    cl = torch.channels_last
     return F.conv2d(
-        h.contiguous(),
-        weight.reshape(n * c_out, c_in, kh, kw),
+        h.contiguous(memory_format=cl),
+        weight.reshape(n * c_out, c_in, kh, kw).contiguous(memory_format=cl),
         None if bias is None else bias.reshape(-1),
         padding=layer.padding,
         groups=n,
     )
+
+
+def _shared_cols(x: torch.Tensor, layer: nn.Conv2d) -> torch.Tensor:
+    """The patches of a shared input, (B, out_h, out_w, C*kh*kw), in ``F.unfold``'s order."""
+    b, _, height, width = x.shape
+    (kh, kw), (ph, pw) = layer.kernel_size, layer.padding
+    out_h, out_w = height + 2 * ph - kh + 1, width + 2 * pw - kw + 1
+    cols = F.unfold(x, (kh, kw), padding=(ph, pw))  # (B, C*kh*kw, out_h*out_w)
+    return cols.transpose(1, 2).reshape(b, out_h, out_w, -1)
+
+
+def _shared_conv(cols: torch.Tensor, weight: torch.Tensor,
+                 bias: torch.Tensor | None) -> torch.Tensor:
+    """Every member's convolution of one shared input, as one matrix product.
+
+    ``cols`` (B, H, W, C*k*k) are the input's patches (``_shared_cols``),
+    ``weight`` (n, c_out, C, k, k): (B*H*W, C*k*k) x (C*k*k, n*c_out). Returns
+    (B, n*c_out, H, W) in channels-last order, member i's channels in block i.
+    """
+    b, height, width, k = cols.shape
+    n_out = weight.shape[0] * weight.shape[1]
+    # A contiguous (C*k*k, n*c_out) right factor: autograd then computes the
+    # weight gradient as cols^T @ grad, several times faster than grad^T @ cols.
+    flat_w = weight.reshape(n_out, k).t().contiguous()
+    cols = cols.reshape(-1, k)
+    out = cols @ flat_w if bias is None else torch.addmm(bias.reshape(-1), cols, flat_w)
+    return out.view(b, height, width, n_out).permute(0, 3, 1, 2)
+
+
+#: Block size of ``_shared_conv_pool``, in bytes of a block's convolution output.
+_POOL_BLOCK_BYTES = 1 << 22
+
+
+def _shared_conv_pool(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None,
+                      layer: nn.Conv2d, pool: nn.Module) -> torch.Tensor:
+    """pool(conv2d(x)) for every member on a shared input x, a block of members at a time.
+
+    The convolution output is the largest tensor of the whole forward pass
+    (the pooling window times larger than what comes after it). Computed for
+    all members at once it leaves the CPU's caches, and each step's fresh copy
+    of it and of its gradient costs page faults; a block of members at a time,
+    pooled at once, it does neither. Pooling acts channel by channel, so
+    blocks change nothing in the numbers. Returns (B, n*c_out, H', W') in
+    channels-last order.
+    """
+    n, c_out = weight.shape[:2]
+    cols = _shared_cols(x, layer)
+    per_member = cols[..., 0].numel() * c_out * cols.element_size()
+    block = max(1, min(n, _POOL_BLOCK_BYTES // per_member))
+    outs = [pool(_shared_conv(cols, weight[i:i + block],
+                              None if bias is None else bias[i:i + block]))
+            for i in range(0, n, block)]
+    return outs[0] if len(outs) == 1 else torch.cat(outs, 1)
 
 
 def _member_losses(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
