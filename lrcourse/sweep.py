@@ -335,9 +335,14 @@ def _train_step(pop: _Population, forward: Callable, xb: torch.Tensor,
     sum with respect to member i's row is the gradient of member i's loss.
     """
     w = pop.params.requires_grad_(True)
-    logits = forward(w, xb)
+    parts = forward.split(w) if hasattr(forward, "on_parts") else []
+    if parts:
+        logits = forward.on_parts(parts, xb, len(w))
+    else:
+        parts, logits = [w], forward(w, xb)
     losses = _member_losses(logits, yb)
-    (grad,) = torch.autograd.grad(losses.sum(), w)
+    grads = torch.autograd.grad(losses.sum(), parts)
+    grad = torch.cat([g.reshape(len(w), -1) for g in grads], 1) if len(grads) > 1 else grads[0]
     w.requires_grad_(False)
     _update(pop, grad)
     return logits.detach(), losses.detach()
@@ -423,8 +428,8 @@ def stacked_forward(
         batched = vmap(one, in_dims=(0, None))
         return lambda w, x: batched(w, x)
 
-    def forward(w: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
-        n, params = w.shape[0], iter(unflatten(w))
+    def forward_parts(parts: list[torch.Tensor], x: torch.Tensor, n: int) -> torch.Tensor:
+        params = iter(parts)
         h, shared = x, True  # shared: h is (B, ...) for everyone; else stacked
         skip = False
         for i, layer in enumerate(layers):
@@ -464,6 +469,14 @@ def stacked_forward(
             h = _unstack(h, n)
         return h
 
+    def forward(w: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+        return forward_parts(unflatten(w), x, w.shape[0])
+
+    # For training: the gradients of the parameter views one by one, then one
+    # concatenation, cost less than the gradient of w itself (autograd would
+    # fill a zero (n, P) tensor per view and add them up).
+    forward.split = unflatten  # type: ignore[attr-defined]
+    forward.on_parts = forward_parts  # type: ignore[attr-defined]
     return forward
 
 
