@@ -393,8 +393,10 @@ def stacked_forward(
     Engines: ``"grouped"`` runs a ``Sequential`` of ``Conv2d``, ``Linear``,
     ``MaxPool2d``, ``Flatten`` and ReLU/Tanh/Sigmoid layers as one wide network:
     the first convolution of the shared input is one matrix product for all
-    members, later convolutions are grouped convolutions (``groups=n``, member
-    ``i``'s channels in group ``i``), dense layers are batched matrix products.
+    members (with the max-pool after it, a block of members at a time),
+    later convolutions are grouped convolutions (``groups=n``, member ``i``'s
+    channels in group ``i``, channels-last), dense layers are batched matrix
+    products.
     ``"vmap"`` works for any model without buffers (``torch.func.vmap`` over
     ``functional_call``). ``"auto"`` picks ``"grouped"`` when the model allows.
     """
