@@ -121,8 +121,8 @@ def flops_per_member_step(model: nn.Module, image: torch.Tensor, batch: float) -
     return 2 * batch * sum(m * p for m, p in zip(macs, passes, strict=True))
 
 
-def full_population_us(members, x, y, batch_size: int, steps: int = 10) -> float:
-    """Microseconds per member-step of ``steps`` training steps with every member alive."""
+def full_population(members, x, y, batch_size: int):
+    """A training step of every member on the first batch, after two untimed ones."""
     from lrcourse.sweep import _Population, _train_step
 
     model = digits_cnn(seed=0)
@@ -131,11 +131,21 @@ def full_population_us(members, x, y, batch_size: int, steps: int = 10) -> float
     pop = _Population(members, w0, torch.float32)
     pop.sort_by_family()
     xb, yb = x[:batch_size], y[:batch_size]
-    for _ in range(2):
+
+    def step() -> None:
         _train_step(pop, forward, xb, yb)
+
+    step()
+    step()
+    return step
+
+
+def full_population_us(members, x, y, batch_size: int, steps: int = 10) -> float:
+    """Microseconds per member-step of ``steps`` training steps with every member alive."""
+    step = full_population(members, x, y, batch_size)
     start = time.perf_counter()
     for _ in range(steps):
-        _train_step(pop, forward, xb, yb)
+        step()
     return 1e6 * (time.perf_counter() - start) / (steps * len(members))
 
 
@@ -165,18 +175,10 @@ def loop_seconds_per_step(members, stopped_at, x, y, batch_size: int) -> tuple[f
 def profile(members, x, y, batch_size: int, steps: int = 5) -> None:
     from torch.profiler import profile as torch_profile
 
-    from lrcourse.sweep import _Population, _train_step
-
-    model = digits_cnn(seed=0)
-    forward = stacked_forward(model)
-    w0 = torch.cat([p.detach().reshape(-1) for p in model.parameters()])
-    pop = _Population(members, w0, torch.float32)
-    pop.sort_by_family()
-    idx = torch.arange(batch_size)
-    _train_step(pop, forward, x[idx], y[idx])
+    step = full_population(members, x, y, batch_size)
     with torch_profile() as prof:
         for _ in range(steps):
-            _train_step(pop, forward, x[idx], y[idx])
+            step()
     print(prof.key_averages().table(sort_by="self_cpu_time_total", row_limit=12))
 
 
