@@ -434,6 +434,7 @@ def stacked_forward(
         params = iter(parts)
         h, shared = x, True  # shared: h is (B, ...) for everyone; else stacked
         skip = False
+        hwc = None  # (C, H, W) while h's features are flattened in (H, W, C) order
         for i, layer in enumerate(layers):
             if skip:  # the pooling already done with the convolution before it
                 skip = False
@@ -449,6 +450,9 @@ def stacked_forward(
                 shared = False
             elif isinstance(layer, nn.Linear):
                 weight, bias = next(params), next(params) if layer.bias is not None else None
+                if hwc is not None:  # the weight's columns in the features' (H, W, C) order
+                    weight = weight.view(n, -1, *hwc).permute(0, 1, 3, 4, 2).reshape(n, -1, h.shape[-1])
+                    hwc = None
                 if shared:  # (B, F): one product for everyone
                     out = h @ weight.reshape(-1, weight.shape[-1]).t()
                     h = out.view(h.shape[0], n, -1).transpose(0, 1)
@@ -459,8 +463,9 @@ def stacked_forward(
                     h = torch.baddbmm(bias.unsqueeze(1), h, weight.transpose(1, 2))
                 shared = False
             elif isinstance(layer, nn.Flatten):
-                if h.dim() == 4 and not shared:  # (B, n*C, H, W) -> (n, B, C*H*W)
-                    h = _unstack(h, n)
+                if h.dim() == 4 and not shared:  # (B, n*C, H, W) -> (n, B, H*W*C)
+                    hwc = (h.shape[1] // n, *h.shape[2:])
+                    h = _unstack_hwc(h, n)
                 else:
                     h = h.flatten(1)
             else:  # pooling and elementwise layers act on any layout
@@ -468,7 +473,11 @@ def stacked_forward(
         if shared:  # a model without weights: every member gives the same answer
             h = h.unsqueeze(0).expand(n, *h.shape)
         elif h.dim() == 4:
-            h = _unstack(h, n)
+            hwc = (h.shape[1] // n, *h.shape[2:])
+            h = _unstack_hwc(h, n)
+        if hwc is not None:  # PyTorch's flatten order (C, H, W)
+            c, height, width = hwc
+            h = h.view(n, -1, height, width, c).permute(0, 1, 4, 2, 3).reshape(n, h.shape[1], -1)
         return h
 
     def forward(w: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
@@ -482,19 +491,16 @@ def stacked_forward(
     return forward
 
 
-def _unstack(h: torch.Tensor, n: int) -> torch.Tensor:
-    """(B, n*C, H, W), member i's channels in block i -> (n, B, C*H*W) in PyTorch's flatten order."""
+def _unstack_hwc(h: torch.Tensor, n: int) -> torch.Tensor:
+    """(B, n*C, H, W), member i's channels in block i -> (n, B, H*W*C), features in (H, W, C) order.
+
+    From the channels-last layout this copy reads runs of C contiguous values;
+    PyTorch's (C, H, W) order would read them one by one (many times slower).
+    The next dense layer takes its weight's columns in the same order instead.
+    """
     b, _, height, width = h.shape
-    return h.view(b, n, -1, height, width).transpose(0, 1).reshape(n, b, -1)
-
-
-def _shared_cols(x: torch.Tensor, layer: nn.Conv2d) -> tuple[torch.Tensor, int, int]:
-    """im2col of the shared input: (B, oh, ow, C*kh*kw), rows ordered as ``F.unfold``'s columns."""
-    b, _, height, width = x.shape
-    (kh, kw), (ph, pw) = layer.kernel_size, layer.padding
-    out_h, out_w = height + 2 * ph - kh + 1, width + 2 * pw - kw + 1
-    cols = F.unfold(x, (kh, kw), padding=(ph, pw))  # (B, C*kh*kw, oh*ow)
-    return cols.transpose(1, 2).reshape(b, out_h, out_w, -1), out_h, out_w
+    h = h.permute(0, 2, 3, 1).reshape(b, height, width, n, -1)
+    return h.permute(3, 0, 1, 2, 4).reshape(n, b, -1)
 
 
 def _conv(h: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None,
