@@ -480,15 +480,28 @@ def stacked_forward(
             h = h.view(n, -1, height, width, c).permute(0, 1, 4, 2, 3).reshape(n, h.shape[1], -1)
         return h
 
+    def forward_blocks(parts: list[torch.Tensor], x: torch.Tensor, n: int) -> torch.Tensor:
+        block = _MEMBER_BLOCK
+        if n <= block:
+            return forward_parts(parts, x, n)
+        return torch.cat([forward_parts([p[i:i + block] for p in parts], x, min(block, n - i))
+                          for i in range(0, n, block)])
+
     def forward(w: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
-        return forward_parts(unflatten(w), x, w.shape[0])
+        return forward_blocks(unflatten(w), x, w.shape[0])
 
     # For training: the gradients of the parameter views one by one, then one
     # concatenation, cost less than the gradient of w itself (autograd would
     # fill a zero (n, P) tensor per view and add them up).
     forward.split = unflatten  # type: ignore[attr-defined]
-    forward.on_parts = forward_parts  # type: ignore[attr-defined]
+    forward.on_parts = forward_blocks  # type: ignore[attr-defined]
     return forward
+
+
+#: Members per block of the forward pass: each block's activations and
+#: gradients stay small enough for the caches (and for malloc to reuse their
+#: memory rather than map fresh pages every step).
+_MEMBER_BLOCK = 96
 
 
 def _unstack_hwc(h: torch.Tensor, n: int) -> torch.Tensor:

@@ -106,7 +106,11 @@ def test_float32_follows_torch_optim_closely():
 @pytest.mark.parametrize("build", [lambda: digits_cnn(seed=1), lambda: digits_cnn(2.0, seed=1),
                                    lambda: digits_mlp(32, depth=2, seed=1)])
 @pytest.mark.parametrize("engine", ["grouped", "vmap"])
-def test_stacked_forward_equals_each_model_alone(build, engine):
+@pytest.mark.parametrize("block", [96, 2])  # 2: members 0-1, 2-3 and 4 in separate blocks
+def test_stacked_forward_equals_each_model_alone(build, engine, block, monkeypatch):
+    from lrcourse import sweep
+
+    monkeypatch.setattr(sweep, "_MEMBER_BLOCK", block)
     model = build().double()
     n = 5
     w = torch.randn(n, sum(p.numel() for p in model.parameters()), dtype=torch.float64)
