@@ -336,9 +336,14 @@ def _train_step(pop: _Population, forward: Callable, xb: torch.Tensor,
     sum with respect to member i's row is the gradient of member i's loss.
     """
     w = pop.params.requires_grad_(True)
-    logits = forward(w, xb)
+    parts = forward.split(w) if hasattr(forward, "on_parts") else []
+    if parts:
+        logits = forward.on_parts(parts, xb, len(w))
+    else:
+        parts, logits = [w], forward(w, xb)
     losses = _member_losses(logits, yb)
-    (grad,) = torch.autograd.grad(losses.sum(), w)
+    grads = torch.autograd.grad(losses.sum(), parts)
+    grad = torch.cat([g.reshape(len(w), -1) for g in grads], 1) if len(grads) > 1 else grads[0]
     w.requires_grad_(False)
     _update(pop, grad)
     return logits.detach(), losses.detach()
@@ -389,8 +394,10 @@ def stacked_forward(
     Engines: ``"grouped"`` runs a ``Sequential`` of ``Conv2d``, ``Linear``,
     ``MaxPool2d``, ``Flatten`` and ReLU/Tanh/Sigmoid layers as one wide network:
     the first convolution of the shared input is one matrix product for all
-    members, later convolutions are grouped convolutions (``groups=n``, member
-    ``i``'s channels in group ``i``), dense layers are batched matrix products.
+    members (with the max-pool after it, a block of members at a time),
+    later convolutions are grouped convolutions (``groups=n``, member ``i``'s
+    channels in group ``i``, channels-last), dense layers are batched matrix
+    products.
     ``"vmap"`` works for any model without buffers (``torch.func.vmap`` over
     ``functional_call``). ``"auto"`` picks ``"grouped"`` when the model allows.
     """
@@ -424,16 +431,29 @@ def stacked_forward(
         batched = vmap(one, in_dims=(0, None))
         return lambda w, x: batched(w, x)
 
-    def forward(w: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
-        n, params = w.shape[0], iter(unflatten(w))
+    def forward_parts(parts: list[torch.Tensor], x: torch.Tensor, n: int) -> torch.Tensor:
+        params = iter(parts)
         h, shared = x, True  # shared: h is (B, ...) for everyone; else stacked
-        for layer in layers:
+        skip = False
+        hwc = None  # (C, H, W) while h's features are flattened in (H, W, C) order
+        for i, layer in enumerate(layers):
+            if skip:  # the pooling already done with the convolution before it
+                skip = False
+                continue
             if isinstance(layer, nn.Conv2d):
                 weight, bias = next(params), next(params) if layer.bias is not None else None
-                h = _conv(h, weight, bias, layer, n, shared)
+                pool = layers[i + 1] if i + 1 < len(layers) else None
+                if shared and isinstance(pool, nn.MaxPool2d):
+                    h = _shared_conv_pool(h, weight, bias, layer, pool)
+                    skip = True
+                else:
+                    h = _conv(h, weight, bias, layer, n, shared)
                 shared = False
             elif isinstance(layer, nn.Linear):
                 weight, bias = next(params), next(params) if layer.bias is not None else None
+                if hwc is not None:  # the weight's columns in the features' (H, W, C) order
+                    weight = weight.view(n, -1, *hwc).permute(0, 1, 3, 4, 2).reshape(n, -1, h.shape[-1])
+                    hwc = None
                 if shared:  # (B, F): one product for everyone
                     out = h @ weight.reshape(-1, weight.shape[-1]).t()
                     h = out.view(h.shape[0], n, -1).transpose(0, 1)
@@ -444,8 +464,9 @@ def stacked_forward(
                     h = torch.baddbmm(bias.unsqueeze(1), h, weight.transpose(1, 2))
                 shared = False
             elif isinstance(layer, nn.Flatten):
-                if h.dim() == 4 and not shared:  # (B, n*C, H, W) -> (n, B, C*H*W)
-                    h = h.reshape(h.shape[0], n, -1).transpose(0, 1)
+                if h.dim() == 4 and not shared:  # (B, n*C, H, W) -> (n, B, H*W*C)
+                    hwc = (h.shape[1] // n, *h.shape[2:])
+                    h = _unstack_hwc(h, n)
                 else:
                     h = h.flatten(1)
             else:  # pooling and elementwise layers act on any layout
@@ -453,34 +474,117 @@ def stacked_forward(
         if shared:  # a model without weights: every member gives the same answer
             h = h.unsqueeze(0).expand(n, *h.shape)
         elif h.dim() == 4:
-            h = h.reshape(h.shape[0], n, -1).transpose(0, 1)
+            hwc = (h.shape[1] // n, *h.shape[2:])
+            h = _unstack_hwc(h, n)
+        if hwc is not None:  # PyTorch's flatten order (C, H, W)
+            c, height, width = hwc
+            h = h.view(n, -1, height, width, c).permute(0, 1, 4, 2, 3).reshape(n, h.shape[1], -1)
         return h
 
+    def forward_blocks(parts: list[torch.Tensor], x: torch.Tensor, n: int) -> torch.Tensor:
+        block = _MEMBER_BLOCK
+        if n <= block:
+            return forward_parts(parts, x, n)
+        return torch.cat([forward_parts([p[i:i + block] for p in parts], x, min(block, n - i))
+                          for i in range(0, n, block)])
+
+    def forward(w: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+        return forward_blocks(unflatten(w), x, w.shape[0])
+
+    # For training: the gradients of the parameter views one by one, then one
+    # concatenation, cost less than the gradient of w itself (autograd would
+    # fill a zero (n, P) tensor per view and add them up).
+    forward.split = unflatten  # type: ignore[attr-defined]
+    forward.on_parts = forward_blocks  # type: ignore[attr-defined]
     return forward
+
+
+#: Members per block of the forward pass: each block's activations and
+#: gradients stay small enough for the caches (and for malloc to reuse their
+#: memory rather than map fresh pages every step).
+_MEMBER_BLOCK = 96
+
+
+def _unstack_hwc(h: torch.Tensor, n: int) -> torch.Tensor:
+    """(B, n*C, H, W), member i's channels in block i -> (n, B, H*W*C), features in (H, W, C) order.
+
+    From the channels-last layout this copy reads runs of C contiguous values;
+    PyTorch's (C, H, W) order would read them one by one (many times slower).
+    The next dense layer takes its weight's columns in the same order instead.
+    """
+    b, _, height, width = h.shape
+    h = h.permute(0, 2, 3, 1).reshape(b, height, width, n, -1)
+    return h.permute(3, 0, 1, 2, 4).reshape(n, b, -1)
 
 
 def _conv(h: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None,
           layer: nn.Conv2d, n: int, shared: bool) -> torch.Tensor:
     c_out, c_in, kh, kw = weight.shape[1:]
     if shared:
-        # The input is the same for every member: unfold it once and multiply
-        # by all members' filters in one matrix product (B*L, C*k*k) x (C*k*k, n*c_out).
-        b, _, height, width = h.shape
-        ph, pw = layer.padding
-        cols = F.unfold(h, (kh, kw), padding=(ph, pw))
-        out_h, out_w = height + 2 * ph - kh + 1, width + 2 * pw - kw + 1
-        cols = cols.transpose(1, 2).reshape(b * out_h * out_w, c_in * kh * kw)
-        flat_w = weight.reshape(n * c_out, c_in * kh * kw).t()
-        out = cols @ flat_w if bias is None else torch.addmm(bias.reshape(-1), cols, flat_w)
-        # (B, H, W, n*c_out) seen as (B, n*c_out, H, W) in channels-last order.
-        return out.view(b, out_h, out_w, n * c_out).permute(0, 3, 1, 2)
+        return _shared_conv(_shared_cols(h, layer), weight, bias)
+    # Channels-last: the grouped convolution and the pooling after it run
+    # vectorised over channels, and the shared convolution's output is already so.
+    cl = torch.channels_last
     return F.conv2d(
-        h.contiguous(),
-        weight.reshape(n * c_out, c_in, kh, kw),
+        h.contiguous(memory_format=cl),
+        weight.reshape(n * c_out, c_in, kh, kw).contiguous(memory_format=cl),
         None if bias is None else bias.reshape(-1),
         padding=layer.padding,
         groups=n,
     )
+
+
+def _shared_cols(x: torch.Tensor, layer: nn.Conv2d) -> torch.Tensor:
+    """The patches of a shared input, (B, out_h, out_w, C*kh*kw), in ``F.unfold``'s order."""
+    b, _, height, width = x.shape
+    (kh, kw), (ph, pw) = layer.kernel_size, layer.padding
+    out_h, out_w = height + 2 * ph - kh + 1, width + 2 * pw - kw + 1
+    cols = F.unfold(x, (kh, kw), padding=(ph, pw))  # (B, C*kh*kw, out_h*out_w)
+    return cols.transpose(1, 2).reshape(b, out_h, out_w, -1)
+
+
+def _shared_conv(cols: torch.Tensor, weight: torch.Tensor,
+                 bias: torch.Tensor | None) -> torch.Tensor:
+    """Every member's convolution of one shared input, as one matrix product.
+
+    ``cols`` (B, H, W, C*k*k) are the input's patches (``_shared_cols``),
+    ``weight`` (n, c_out, C, k, k): (B*H*W, C*k*k) x (C*k*k, n*c_out). Returns
+    (B, n*c_out, H, W) in channels-last order, member i's channels in block i.
+    """
+    b, height, width, k = cols.shape
+    n_out = weight.shape[0] * weight.shape[1]
+    # A contiguous (C*k*k, n*c_out) right factor: autograd then computes the
+    # weight gradient as cols^T @ grad, several times faster than grad^T @ cols.
+    flat_w = weight.reshape(n_out, k).t().contiguous()
+    cols = cols.reshape(-1, k)
+    out = cols @ flat_w if bias is None else torch.addmm(bias.reshape(-1), cols, flat_w)
+    return out.view(b, height, width, n_out).permute(0, 3, 1, 2)
+
+
+#: Block size of ``_shared_conv_pool``, in bytes of a block's convolution output.
+_POOL_BLOCK_BYTES = 1 << 22
+
+
+def _shared_conv_pool(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None,
+                      layer: nn.Conv2d, pool: nn.Module) -> torch.Tensor:
+    """pool(conv2d(x)) for every member on a shared input x, a block of members at a time.
+
+    The convolution output is the largest tensor of the whole forward pass
+    (the pooling window times larger than what comes after it). Computed for
+    all members at once it leaves the CPU's caches, and each step's fresh copy
+    of it and of its gradient costs page faults; a block of members at a time,
+    pooled at once, it does neither. Pooling acts channel by channel, so
+    blocks change nothing in the numbers. Returns (B, n*c_out, H', W') in
+    channels-last order.
+    """
+    n, c_out = weight.shape[:2]
+    cols = _shared_cols(x, layer)
+    per_member = cols[..., 0].numel() * c_out * cols.element_size()
+    block = max(1, min(n, _POOL_BLOCK_BYTES // per_member))
+    outs = [pool(_shared_conv(cols, weight[i:i + block],
+                              None if bias is None else bias[i:i + block]))
+            for i in range(0, n, block)]
+    return outs[0] if len(outs) == 1 else torch.cat(outs, 1)
 
 
 def _member_losses(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
@@ -489,10 +593,17 @@ def _member_losses(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     return F.cross_entropy(logits.permute(0, 2, 1), y.expand(n, b), reduction="none").mean(1)
 
 
+#: Images times members per chunk of ``_evaluate``: chunks this small keep its
+#: activations in the CPU's caches (512 images for 288 members took twice as long).
+_EVAL_CHUNK = 1 << 13
+
+
 def _evaluate(forward: Callable, w: torch.Tensor, x: torch.Tensor, y: torch.Tensor,
-              chunk: int = 512) -> tuple[torch.Tensor, torch.Tensor]:
+              chunk: int | None = None) -> tuple[torch.Tensor, torch.Tensor]:
     """Mean loss and accuracy of each member (rows of ``w``) on the whole set (x, y)."""
     n = w.shape[0]
+    if chunk is None:
+        chunk = min(512, max(16, _EVAL_CHUNK // max(1, n)))
     loss_sum = torch.zeros(n, dtype=torch.float64)
     correct = torch.zeros(n, dtype=torch.int64)
     with torch.no_grad():

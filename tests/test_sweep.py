@@ -108,7 +108,11 @@ def test_float32_follows_torch_optim_closely():
 @pytest.mark.parametrize("build", [lambda: digits_cnn(seed=1), lambda: digits_cnn(2.0, seed=1),
                                    lambda: digits_mlp(32, depth=2, seed=1)])
 @pytest.mark.parametrize("engine", ["grouped", "vmap"])
-def test_stacked_forward_equals_each_model_alone(build, engine):
+@pytest.mark.parametrize("block", [96, 2])  # 2: members 0-1, 2-3 and 4 in separate blocks
+def test_stacked_forward_equals_each_model_alone(build, engine, block, monkeypatch):
+    from lrcourse import sweep
+
+    monkeypatch.setattr(sweep, "_MEMBER_BLOCK", block)
     model = build().double()
     n = 5
     w = torch.randn(n, sum(p.numel() for p in model.parameters()), dtype=torch.float64)
@@ -353,3 +357,30 @@ def test_epoch_batches_refuses_at_the_call_not_at_the_first_batch(kwargs, messag
 def test_epoch_batches_takes_the_largest_seed_and_numpy_counts():
     first = next(epoch_batches(np.int64(5), np.int32(5), seed=2**64 - 1))
     assert sorted(first.tolist()) == [0, 1, 2, 3, 4]
+
+
+@pytest.mark.parametrize(("kernel", "padding", "pool"), [(3, 1, 2), (3, 0, 2), (2, 1, 3), (5, 2, 4)])
+def test_shared_conv_pool_in_blocks_equals_conv_and_pool_member_by_member(
+        kernel, padding, pool, monkeypatch):
+    from lrcourse import sweep
+
+    # Blocks of 2 members (and a last one of 1): each block's pooled output must
+    # land in its members' channels, and the gradients flow back to each member.
+    x = torch.randn(6, 2, 9, 8, dtype=torch.float64)
+    conv, maxpool = torch.nn.Conv2d(2, 3, kernel, padding=padding), torch.nn.MaxPool2d(pool)
+    n = 5
+    monkeypatch.setattr(sweep, "_POOL_BLOCK_BYTES", 2 * 6 * 9 * 8 * 3 * 8)
+    weight = torch.randn(n, 3, 2, kernel, kernel, dtype=torch.float64, requires_grad=True)
+    bias = torch.randn(n, 3, dtype=torch.float64, requires_grad=True)
+    out = sweep._shared_conv_pool(x, weight, bias, conv, maxpool)
+    expected = torch.stack([F.max_pool2d(F.conv2d(x, weight[i], bias[i], padding=padding), pool)
+                            for i in range(n)])  # (n, B, c_out, H', W')
+    b, _, height, width = out.shape
+    got = out.view(b, n, 3, height, width).transpose(0, 1)
+    torch.testing.assert_close(got, expected, rtol=1e-12, atol=1e-12)
+    grad = torch.randn_like(expected)
+    mine = torch.autograd.grad(got, (weight, bias), grad)
+    theirs = torch.autograd.grad(expected, (weight, bias), grad)
+    for a, e in zip(mine, theirs, strict=True):
+        assert e.abs().sum() > 0
+        torch.testing.assert_close(a, e, rtol=1e-12, atol=1e-12)
