@@ -11,8 +11,13 @@ from matplotlib.figure import Figure
 from torch.optim.lr_scheduler import CyclicLR
 
 from lrcourse.cyclical import max_cyclic_difference, steps_to_accuracy, torch_cyclic_values
-from lrcourse.exercises.clr import check_triangular_lr, solution_triangular_lr
-from lrcourse.schedules import cyclical_lr
+from lrcourse.exercises.clr import (
+    check_triangular2_230,
+    check_triangular_lr,
+    solution_triangular2_230,
+    solution_triangular_lr,
+)
+from lrcourse.schedules import cyclical_lr, torch_schedule_values
 from lrcourse.train import History
 from lrcourse.widgets.clr import clr_explorer, clr_figure
 
@@ -115,3 +120,27 @@ def test_checker_accepts_solution_and_rejects_mistakes(capsys):
     )
     assert not check_triangular_lr(no_abs)
     assert "absolute value" in capsys.readouterr().out
+
+
+def test_triangular2_230_prediction(capsys):
+    ours = cyclical_lr(230, base_lr=1e-3, max_lr=5e-3, step_size=46, mode="triangular2")
+    theirs = torch_schedule_values(
+        lambda o: CyclicLR(o, base_lr=1e-3, max_lr=5e-3, step_size_up=46, mode="triangular2",
+                           cycle_momentum=False), 231, lr=1e-3)[230]
+    assert ours == pytest.approx(solution_triangular2_230, rel=1e-12)
+    assert theirs == pytest.approx(solution_triangular2_230, rel=1e-9)
+    assert check_triangular2_230(theirs)
+    assert "✅" in capsys.readouterr().out
+    assert not check_triangular2_230(...)
+    assert "not done yet" in capsys.readouterr().out
+    wrongs = [(cyclical_lr(230, base_lr=1e-3, max_lr=5e-3, step_size=46), "triangular rate"),
+              (cyclical_lr(138, base_lr=1e-3, max_lr=5e-3, step_size=46, mode="triangular2"),
+               "THIRD cycle"),
+              (1e-3 + 4e-3 / 8, "not 1/8"), (5e-3 / 4, "not max_lr itself"),
+              (cyclical_lr(230, base_lr=1e-3, max_lr=5e-3, step_size=23, mode="triangular2"),
+               "at a peak"),
+              (4e-3, "find the cycle")]
+    for wrong, hint in wrongs:
+        assert not check_triangular2_230(wrong)
+        out = capsys.readouterr().out
+        assert "❌" in out and hint in out, (wrong, out)

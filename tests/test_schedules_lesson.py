@@ -254,15 +254,57 @@ def L_rate(epoch: int) -> float:
 
 def test_curve_checker(capsys):
     assert E.check_curve_settings(E.SOLUTION_MILESTONES, E.SOLUTION_GAMMA)
-    assert E.mystery_curve()[29] == 0.1 and math.isclose(E.mystery_curve()[80], 0.001)
+    torch_curve = S.torch_schedule_values(lambda o: L.MultiStepLR(o, [20, 45, 85], gamma=0.4), 100)
+    assert E.mystery_curve() == pytest.approx(torch_curve, rel=1e-12)
+    assert E.mystery_curve()[19] == 0.1 and math.isclose(E.mystery_curve()[20], 0.04)
+    assert E.check_curve_settings([20, 45, 85], 0.4)
     assert not E.check_curve_settings(..., ...)
     assert "not done yet" in capsys.readouterr().out
-    assert not E.check_curve_settings([30, 80], 0.5)
-    assert "gamma" in capsys.readouterr().out
-    assert not E.check_curve_settings([29, 79], 0.1)
-    assert "epoch 29" in capsys.readouterr().out
-    assert not E.check_curve_settings([80, 30], 0.1)
+    assert not E.check_curve_settings([20, 45, 85], 0.04)
+    assert "not the rate after the first drop" in capsys.readouterr().out
+    assert not E.check_curve_settings([20, 45, 85], 0.1)
+    assert "ratio of two neighbouring levels" in capsys.readouterr().out
+    assert not E.check_curve_settings([20, 45, 85], 2.5)
+    assert "below 1" in capsys.readouterr().out
+    assert not E.check_curve_settings([19, 44, 84], 0.4)
+    out = capsys.readouterr().out
+    assert "epoch 19" in out and "FIRST epoch" in out
+    assert not E.check_curve_settings([30, 80], 0.1)
+    assert "read off the epochs" in capsys.readouterr().out
+    assert not E.check_curve_settings([85, 20, 45], 0.4)
     assert "milestones" in capsys.readouterr().out
+
+
+def test_mystery_curve_is_not_a_schedule_printed_in_the_lesson():
+    import json
+    from pathlib import Path
+
+    cells = json.loads((Path(__file__).parent.parent / "notebooks" / "07_lr_schedulers.ipynb")
+                       .read_text())["cells"]
+    before = "".join("".join(c["source"]) for c in cells
+                     if "mystery_curve()" not in "".join(c["source"]))
+    assert "[20, 45, 85]" not in before and "gamma=0.4" not in before
+
+
+def test_exponential_sum_prediction(capsys):
+    rates = S.torch_schedule_values(lambda o: L.ExponentialLR(o, gamma=0.99), 5000)
+    assert sum(rates) == pytest.approx(E.solution_exponential_sum, rel=1e-9)
+    assert E.check_exponential_sum(sum(rates))
+    out = capsys.readouterr().out
+    assert "✅" in out and "can still leave the saddle" in out
+    # The conclusion printed with the right answer: the bound allows an escape, and it happens,
+    # while the lesson's 0.95 (sum 2) stays stuck.
+    assert E.solution_exponential_sum > math.log(0.5 / 1e-3)
+    assert A.saddle_descent([0.1 * 0.99**k for k in range(20000)]).escaped_at is not None
+    assert A.saddle_descent([0.1 * 0.95**k for k in range(20000)]).escaped_at is None
+    assert not E.check_exponential_sum(...)
+    assert "not done yet" in capsys.readouterr().out
+    for wrong, hint in [(sum(rates[:200]), "not the first 200"), (9.9, "starts at epoch 0"),
+                        (0.1 / 0.99, "not by γ"), (100, "multiply by the first rate"),
+                        (1.0, "0.01, not 0.1")]:
+        assert not E.check_exponential_sum(wrong)
+        out = capsys.readouterr().out
+        assert "❌" in out and hint in out, (wrong, out)
 
 
 def test_linear_warmup_checker(capsys):
@@ -275,6 +317,24 @@ def test_linear_warmup_checker(capsys):
     assert "step + 1" in capsys.readouterr().out
     assert not E.check_linear_warmup(lambda t, lr, w: t / w * lr)
     assert "stays at init_lr" in capsys.readouterr().out
+
+
+def test_linear_lr_300_prediction(capsys):
+    torch_rates = S.torch_schedule_values(lambda o: L.LinearLR(o, start_factor=0.2, total_iters=500),
+                                          301, lr=0.05)
+    assert torch_rates[300] == pytest.approx(E.solution_linear_lr_300, rel=1e-9)
+    assert E.check_linear_lr_300(torch_rates[300])
+    assert "✅" in capsys.readouterr().out
+    assert not E.check_linear_lr_300(...)
+    assert "not done yet" in capsys.readouterr().out
+    goyal = S.linear_warmup_lr(300, base_lr=0.05, warmup_steps=500)
+    for wrong, hint in [(goyal, "not at 0"), (0.04, "not by 1"), (0.05, "not over yet"),
+                        (torch_rates[0], "step 0 only"), (0.68, "multiplies the base rate"),
+                        (torch_rates[300] + 0.05 * 0.8 / 500, "not 301"),
+                        (0.02, "straight line")]:
+        assert not E.check_linear_lr_300(wrong)
+        out = capsys.readouterr().out
+        assert "❌" in out and hint in out, (wrong, out)
 
 
 # ----------------------------------------------------------------------------------

@@ -17,8 +17,10 @@ from matplotlib.figure import Figure  # noqa: E402
 
 from lrcourse.exercises.sweep import (  # noqa: E402
     check_fastest_rate,
+    check_pbt_copies,
     check_rate_choice,
     solution_fastest_rate,
+    solution_pbt_copies,
     solution_rate_choice,
 )
 from lrcourse.models import digits_cnn  # noqa: E402
@@ -36,6 +38,7 @@ from lrcourse.sweep import (  # noqa: E402
     SweepResult,
     grid,
     grid_vs_pbt,
+    pbt,
     train_many,
 )
 from lrcourse.valleys import (  # noqa: E402
@@ -350,6 +353,28 @@ def test_grid_vs_pbt_spends_equal_compute_and_the_grid_equals_a_plain_sweep():
     again = grid_vs_pbt(lambda: digits_cnn(seed=0), members, xt, yt, xv, yv, **common)
     assert again[1].events == pbt_result.events
     assert again[0].column("final_loss") == grid_result.column("final_loss")
+
+
+def test_pbt_copies_prediction_matches_a_real_pbt_run(capsys):
+    # The lesson's settings (10 Adam members, every 25 steps, 300 steps) on a tiny model.
+    from lrcourse.models import digits_mlp
+
+    x, y = _digits(64)
+    members = grid(["adam"], np.logspace(-5, -1, 10).tolist())
+    result = pbt(lambda: digits_mlp(hidden=4, seed=0), members, x.view(-1, 64), y,
+                 steps=300, ready_every=25, batch_size=16, progress=False)
+    assert result.ready_steps == list(range(25, 300, 25))
+    assert len(result.events) == solution_pbt_copies == 22
+    assert check_pbt_copies(len(result.events))
+    assert "✅" in capsys.readouterr().out
+    assert not check_pbt_copies(...)
+    assert "not done yet" in capsys.readouterr().out
+    for wrong, hint in [(24, "no round after step 300"), (11, "count copies, not rounds"),
+                        (12, "not 1"), (44, "only the bottom 20%"), (48, "not 4"),
+                        (26, "not at step 0"), (30, "count the rounds")]:
+        assert not check_pbt_copies(wrong)
+        out = capsys.readouterr().out
+        assert "❌" in out and hint in out, (wrong, out)
 
 
 def test_sweep_explorer_refuses_a_rate_outside_the_sweep_and_names_its_range():

@@ -16,7 +16,7 @@ from lrcourse.exercises.backprop import (  # noqa: F401
     check_dE_dw7,
     check_sigmoid_at_2,
 )
-from lrcourse.exercises.clr import check_triangular_lr  # noqa: F401
+from lrcourse.exercises.clr import check_triangular2_230, check_triangular_lr  # noqa: F401
 from lrcourse.exercises.descent import (  # noqa: F401
     check_edge_25,
     check_gd_step,
@@ -29,6 +29,8 @@ from lrcourse.exercises.lr_finder import check_clr_bounds  # noqa: F401
 from lrcourse.exercises.optim import check_adam_step, check_first_steps  # noqa: F401
 from lrcourse.exercises.schedules import (  # noqa: F401
     check_curve_settings,
+    check_exponential_sum,
+    check_linear_lr_300,
     check_linear_warmup,
     check_multistep_rate,
 )
@@ -37,5 +39,9 @@ from lrcourse.exercises.surfaces import (  # noqa: F401
     check_momentum_edge,
     check_saddle_rate,
 )
-from lrcourse.exercises.sweep import check_fastest_rate, check_rate_choice  # noqa: F401
+from lrcourse.exercises.sweep import (  # noqa: F401
+    check_fastest_rate,
+    check_pbt_copies,
+    check_rate_choice,
+)
 from lrcourse.exercises.variants import check_batches, check_drop_last, check_iterations  # noqa: F401

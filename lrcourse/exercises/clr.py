@@ -8,17 +8,26 @@ the triangular cyclical rate
 
 compared with :func:`lrcourse.schedules.cyclical_lr` on a few iterations, with
 hints for the usual slips.
+
+``check_triangular2_230(rate)`` (a prediction): the ``triangular2`` rate at iteration
+230 with ``base_lr=1e-3``, ``max_lr=5e-3``, ``step_size=46``.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import Any
 
-from lrcourse.exercises._base import Check, checker, diagnose, report
+from lrcourse.exercises._base import Check, checker, diagnose, report, report_value
 from lrcourse.schedules import cyclical_lr
 
-__all__ = ["check_triangular_lr", "solution_triangular_lr"]
+__all__ = [
+    "check_triangular_lr",
+    "solution_triangular_lr",
+    "check_triangular2_230",
+    "solution_triangular2_230",
+]
 
 
 def solution_triangular_lr(iteration: int, base_lr: float, max_lr: float, step_size: int) -> float:
@@ -55,3 +64,31 @@ def check_triangular_lr(fn: Callable[[int, float, float, int], float]) -> bool:
              (123, 1e-3, 1e-2, 46)]
     checks = [Check(case, cyclical_lr(*case), _hint(fn, *case)) for case in cases]
     return report("triangular cyclical rate", fn, checks, rel=1e-9, abs_=1e-15)
+
+
+#: Iteration 230 with step_size 46: cycles of 92 iterations (0-91, 92-183, 184-275),
+#: so the middle of the third cycle, its peak; triangular2 has halved the height
+#: above base_lr twice: 1e-3 + (5e-3 - 1e-3) / 4.
+solution_triangular2_230 = 1e-3 + (5e-3 - 1e-3) / 4
+
+
+@checker("triangular2 at iteration 230", takes_function=False)
+def check_triangular2_230(rate: Any) -> bool:
+    """Check a prediction: the ``triangular2`` rate at iteration 230 for base_lr 1e-3,
+    max_lr 5e-3 and step_size 46."""
+    mistakes = {
+        "triangular2 halves the height above base_lr at every new cycle; "
+        "this is the triangular rate.": 5e-3,
+        "a cycle is 2 × 46 = 92 iterations: 230 lies in the THIRD cycle (184-275), "
+        "so the height has been halved twice.": 1e-3 + 4e-3 / 2,
+        "the first cycle keeps the full height: scale 1/2^(cycle − 1), so the third "
+        "cycle gets 1/4, not 1/8.": 1e-3 + 4e-3 / 8,
+        "halve the height above base_lr (max_lr − base_lr), not max_lr itself.": 5e-3 / 4,
+        "1e-3 is base_lr, where each cycle starts and ends; step_size is half a cycle, "
+        "so 230 = 2.5 cycles of 92 lies at a peak. (And the scaled height is added "
+        "to base_lr.)": 1e-3,
+    }
+    return report_value("triangular2 at iteration 230", rate, solution_triangular2_230, mistakes,
+                        "find the cycle (2 × step_size iterations each) and where in it 230 "
+                        "lies, then scale the height max_lr − base_lr by 1/2^(cycle − 1).",
+                        rel=1e-3)

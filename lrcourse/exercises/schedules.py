@@ -3,11 +3,15 @@
 - ``check_multistep_rate(fn)`` (schedulers): ``fn(epoch)`` returns the rate of epoch
   ``epoch`` under ``MultiStepLR(milestones=[50, 125, 160], gamma=0.5)`` from 0.1.
 - ``check_curve_settings(milestones, gamma)`` (schedulers): the milestones and gamma
-  of ``MultiStepLR`` that draw the lesson's mystery curve (0.1, then 0.01 from epoch
-  30, then 0.001 from epoch 80).
+  of ``MultiStepLR`` that draw the lesson's mystery curve (0.1, then 0.04 from epoch
+  20, 0.016 from epoch 45 and 0.0064 from epoch 85).
+- ``check_exponential_sum(total)`` (schedulers, a prediction): the sum of all the
+  rates of ``ExponentialLR(gamma=0.99)`` from 0.1, over infinitely many epochs.
 - ``check_linear_warmup(fn)`` (warmup): ``fn(step, init_lr, warmup_steps)`` returns
   the gradual warmup rate of Goyal et al.: ``step / warmup_steps * init_lr`` before
   ``warmup_steps``, ``init_lr`` after.
+- ``check_linear_lr_300(rate)`` (warmup, a prediction): the rate at step 300 of
+  ``LinearLR(start_factor=0.2, total_iters=500)`` on a base rate of 0.05.
 
 Reference solutions for teachers are the ``solution_*`` functions and constants.
 """
@@ -19,25 +23,38 @@ from collections.abc import Callable
 from typing import Any
 
 from lrcourse import schedules as S
-from lrcourse.exercises._base import Check, _one_line, checker, diagnose, report, value_problem
+from lrcourse.exercises._base import (
+    Check,
+    _one_line,
+    checker,
+    diagnose,
+    report,
+    report_value,
+    value_problem,
+)
 
 __all__ = [
     "MYSTERY_EPOCHS",
     "mystery_curve",
     "check_multistep_rate",
     "check_curve_settings",
+    "check_exponential_sum",
     "check_linear_warmup",
+    "check_linear_lr_300",
     "solution_multistep_rate",
     "SOLUTION_MILESTONES",
     "SOLUTION_GAMMA",
     "solution_curve_settings",
+    "solution_exponential_sum",
     "solution_linear_warmup",
+    "solution_linear_lr_300",
 ]
 
 #: The mystery curve's length in epochs.
 MYSTERY_EPOCHS = 100
-SOLUTION_MILESTONES = [30, 80]
-SOLUTION_GAMMA = 0.1
+# Settings that appear nowhere else in the lesson, so the answer must be read off the plot.
+SOLUTION_MILESTONES = [20, 45, 85]
+SOLUTION_GAMMA = 0.4
 #: The answer of exercise 2: the settings that draw the mystery curve.
 solution_curve_settings = {"milestones": SOLUTION_MILESTONES, "gamma": SOLUTION_GAMMA}
 
@@ -92,6 +109,27 @@ def check_multistep_rate(fn: Callable[[int], float]) -> bool:
     return report("MultiStepLR([50, 125, 160], 0.5) rate", fn, checks)
 
 
+def _drops(rates: list[float]) -> list[int]:
+    """The epochs at which a curve changes value."""
+    return [t for t in range(1, len(rates)) if not math.isclose(rates[t], rates[t - 1],
+                                                                  rel_tol=1e-9)]
+
+
+def _curve_hint(got: list[float], want: list[float], gamma: float) -> str:
+    """What a wrong pair of settings most likely got wrong, as a hint."""
+    if _drops(got) == _drops(want):
+        if math.isclose(float(gamma), 0.1 * SOLUTION_GAMMA, rel_tol=1e-9):
+            return ("gamma is the factor, not the rate after the first drop: "
+                    "divide the new rate by the old one.")
+        if float(gamma) > 1:
+            return "gamma multiplies the rate at each milestone, so it is below 1 for a decay."
+        return ("the drops are at the right epochs; gamma is the ratio of two neighbouring "
+                "levels (new rate / old rate), the same at every drop.")
+    if [t + 1 for t in _drops(got)] == _drops(want):
+        return "a milestone is the FIRST epoch at the new rate, not the last epoch at the old one."
+    return "read off the epochs where the curve drops: the first epoch at the new rate."
+
+
 @checker("milestones and gamma of the mystery curve", takes_function=False)
 def check_curve_settings(milestones: Any, gamma: Any) -> bool:
     """Check that ``MultiStepLR(milestones, gamma)`` from 0.1 draws :func:`mystery_curve`."""
@@ -117,13 +155,8 @@ def check_curve_settings(milestones: Any, gamma: Any) -> bool:
     want = mystery_curve()
     for t, (g, w) in enumerate(zip(got, want, strict=True)):
         if not math.isclose(g, w, rel_tol=1e-9):
-            if math.isclose(g / 0.1, 0.5 ** round(math.log(g / 0.1, 0.5)), rel_tol=1e-9) \
-                    and g != 0.1:
-                hint = "each drop divides the rate by 10: gamma is a factor, 0.1."
-            else:
-                hint = "read off the epochs where the curve drops: the first epoch at the new rate."
             print(f"❌ {name}: at epoch {t} your settings give {g:.6g}, the curve has {w:.6g}. "
-                  f"Hint: {hint}")
+                  f"Hint: {_curve_hint(got, want, gamma)}")
             return False
     print(f"✅ {name}: your MultiStepLR draws the same {MYSTERY_EPOCHS} rates.")
     return True
@@ -150,3 +183,64 @@ def check_linear_warmup(fn: Callable[[int, float, int], float]) -> bool:
                         "afterwards init_lr.", abs_=1e-15)
         checks.append(Check((step, init_lr, warmup_steps), right, hint))
     return report("gradual linear warmup", fn, checks)
+
+
+# ----------------------------------------------------------------------------------
+# Prediction (warmup lesson)
+# ----------------------------------------------------------------------------------
+
+#: The rate at step 300 of LinearLR(start_factor=0.2, total_iters=500) on a base rate
+#: of 0.05: the factor climbs from 0.2 to 1 in 500 steps, 0.2 + 0.8 * 300/500 = 0.68.
+solution_linear_lr_300 = 0.05 * (0.2 + 0.8 * 300 / 500)
+
+
+@checker("LinearLR(0.2, 500) at step 300", takes_function=False)
+def check_linear_lr_300(rate: Any) -> bool:
+    """Check a prediction: the rate of ``LinearLR(start_factor=0.2, total_iters=500)``
+    on a base rate of 0.05 at step 300."""
+    mistakes = {
+        "LinearLR starts at start_factor × base rate (0.01), not at 0 as Goyal's ramp does.":
+            0.05 * 300 / 500,
+        "the factor climbs by 1 − start_factor = 0.8 during the warmup, not by 1.":
+            0.05 * 0.2 + 0.05 * 300 / 500,
+        "300 < total_iters = 500: the warmup is not over yet.": 0.05,
+        "0.01 is the rate at step 0 only; the factor grows at every step.": 0.05 * 0.2,
+        "the factor multiplies the base rate 0.05.": 0.2 + 0.8 * 300 / 500,
+        "step 0 has the factor start_factor: at step 300, 300 steps of the ramp are done, "
+        "not 301.": 0.05 * (0.2 + 0.8 * 301 / 500),
+    }
+    return report_value("LinearLR(0.2, 500) at step 300", rate, solution_linear_lr_300, mistakes,
+                        "the factor goes from start_factor to 1 in a straight line over "
+                        "total_iters steps; the rate is the factor × 0.05.", rel=1e-3)
+
+
+# ----------------------------------------------------------------------------------
+# Prediction (schedulers lesson)
+# ----------------------------------------------------------------------------------
+
+#: The sum of all the rates of ExponentialLR(gamma=0.99) from 0.1: the geometric series
+#: 0.1 * (1 + 0.99 + 0.99^2 + ...) = 0.1 / (1 - 0.99).
+solution_exponential_sum = 0.1 / (1 - 0.99)
+
+
+@checker("sum of the rates of ExponentialLR(0.99)", takes_function=False)
+def check_exponential_sum(total: Any) -> bool:
+    """Check a prediction: the sum over all epochs of ``ExponentialLR(gamma=0.99)``'s
+    rates from 0.1; when right, say what section 7's bound concludes from it."""
+    name = "sum of the rates of ExponentialLR(0.99)"
+    mistakes = {
+        "sum over ALL epochs, not the first 200: the series 0.1 · 0.99^t never stops.":
+            0.1 * (1 - 0.99**200) / (1 - 0.99),
+        "the sum starts at epoch 0 with 0.1 itself: 0.1 + 0.099 + ... = 0.1 / (1 − γ).":
+            0.099 / (1 - 0.99),
+        "divide by 1 − γ = 0.01, not by γ.": 0.1 / 0.99,
+        "every rate is 0.1 · 0.99^t: multiply by the first rate, 0.1.": 1 / (1 - 0.99),
+        "1 − 0.99 is 0.01, not 0.1.": 0.1 / 0.1,
+    }
+    right = report_value(name, total, solution_exponential_sum, mistakes,
+                         "add up the geometric series 0.1 · 0.99^t for t = 0, 1, 2, ...: "
+                         "it is 0.1 / (1 − γ).", rel=1e-3)
+    if right:
+        print("   10 is more than ln(0.5 / 1e-3) ≈ 6.2, so section 7's bound does not forbid "
+              "an escape: this slower decay can still leave the saddle.")
+    return right

@@ -8,6 +8,8 @@
 - ``check_rate_choice(result, optimizers, lr, max_steps)``: is ``lr`` a rate of
   the sweep at which every one of ``optimizers`` reached the target in at most
   ``max_steps`` steps?
+- ``check_pbt_copies(count)`` (a prediction): how many copies (exploit events) PBT
+  makes with 10 members, the bottom 20% replaced every 25 steps, for 300 steps.
 
 The reference solutions are below, for teachers.
 """
@@ -18,14 +20,23 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from lrcourse.exercises._base import Check, SetupError, checker, report, value_problem
+from lrcourse.exercises._base import (
+    Check,
+    SetupError,
+    checker,
+    report,
+    report_value,
+    value_problem,
+)
 from lrcourse.sweep import Member, Run, SweepResult
 
 __all__ = [
     "check_fastest_rate",
     "check_rate_choice",
+    "check_pbt_copies",
     "solution_fastest_rate",
     "solution_rate_choice",
+    "solution_pbt_copies",
 ]
 
 
@@ -162,3 +173,34 @@ def check_rate_choice(
     print(f"✅ {name}: at lr {lr:.3g} every optimizer reaches the target in at most "
           f"{max_steps} steps ({steps}).")
     return True
+
+
+# ----------------------------------------------------------------------------------
+# Prediction
+# ----------------------------------------------------------------------------------
+
+#: PBT ranks the members after steps 25, 50, ..., 275 (not after the last step, 300:
+#: training is over), 11 rounds; in each, the bottom floor(0.2 * 10) = 2 members copy
+#: one of the top 2, so 2 copies per round.
+solution_pbt_copies = (300 // 25 - 1) * int(0.2 * 10)
+
+
+@checker("PBT copies", takes_function=False)
+def check_pbt_copies(count: Any) -> bool:
+    """Check a prediction: the number of copies PBT makes with 10 members, the bottom
+    20% replaced every 25 steps, over 300 steps."""
+    mistakes = {
+        "no round after step 300: training ends there, so a copy would be of no use. "
+        "Rounds come after steps 25, 50, ..., 275.": 12 * 2,
+        "count copies, not rounds: in each round 20% of 10 members, 2 of them, are replaced.":
+            11,
+        "20% of 10 members is 2 copies per round, not 1.": 12,
+        "only the bottom 20% copy; the top 20% are copied from and keep their own weights.":
+            11 * 4,
+        "the top 20% are copied from, they do not copy: 2 copies per round, not 4.": 12 * 4,
+        "the rounds are at steps 25 to 275, not at step 0: nothing to rank before training.":
+            13 * 2,
+    }
+    return report_value("PBT copies", count, solution_pbt_copies, mistakes,
+                        "count the rounds (one every 25 steps, while training goes on), then "
+                        "multiply by the members replaced in each round.", rel=1e-9)
