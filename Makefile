@@ -13,6 +13,7 @@ LAB_ARGS ?=
 # Jupyter refuses to run as root unless told; containers often run as root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
+reverse = $(if $(1),$(call reverse,$(wordlist 2,$(words $(1)),$(1))) $(firstword $(1)))
 # Each notebook cell may take this long before nbval gives up on it.
 CELL_TIMEOUT ?= 600
 
@@ -52,8 +53,9 @@ unit: $(VENV)/.dev-installed
 	$(BIN)/python -m pytest -n $(WORKERS) tests
 	$(BIN)/python -m pytest --doctest-modules lrcourse
 
+# Later lessons take longer: handing them out first keeps both workers busy to the end.
 nbval: $(VENV)/.dev-installed
-	OMP_NUM_THREADS=1 $(BIN)/python -m pytest --nbval $(NOTEBOOKS) -n $(WORKERS) --dist loadscope \
+	OMP_NUM_THREADS=1 $(BIN)/python -m pytest --nbval $(call reverse,$(NOTEBOOKS)) -n $(WORKERS) --dist loadscope \
 		--nbval-cell-timeout=$(CELL_TIMEOUT)
 
 # The notebooks again, on a CPU code path other than this machine's (see PORTABLE_ENV).

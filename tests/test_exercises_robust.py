@@ -142,16 +142,21 @@ def test_the_time_limit_also_works_outside_the_main_thread(short_limit):
     import threading
 
     outcome = {}
+    release = threading.Event()
+
+    def hangs(*args):  # like _forever, but it can be let go, so no thread spins on
+        release.wait(60)
 
     def run():
         try:
-            _base.call_with_limit(_forever, limit=0.2)
+            _base.call_with_limit(hangs, limit=0.2)
         except _base.TooSlow:
             outcome["stopped"] = True
 
     worker = threading.Thread(target=run)
     worker.start()
     worker.join(5)
+    release.set()  # the call left behind ends too
     assert outcome == {"stopped": True}
 
 

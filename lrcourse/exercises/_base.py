@@ -226,13 +226,16 @@ def value_problem(value: Any) -> str | None:
     return problem and problem.replace("it returned", "got", 1).replace("; return", "; give", 1)
 
 
-def call_with_limit(function: Callable[..., Any], *args: Any, limit: float = TIME_LIMIT) -> Any:
-    """``function(*args)``, or :class:`TooSlow` raised after ``limit`` seconds.
+def call_with_limit(function: Callable[..., Any], *args: Any, limit: float | None = None) -> Any:
+    """``function(*args)``, or :class:`TooSlow` raised after ``limit`` seconds
+    (:data:`TIME_LIMIT`, read at the call, when not given).
 
     In the main thread (where a notebook runs its cells) an alarm signal stops
     the call; elsewhere the call runs in a helper thread that is left behind when
     time is up.
     """
+    if limit is None:
+        limit = TIME_LIMIT
     if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
         def stop(signum: int, frame: Any) -> None:
             raise TooSlow
