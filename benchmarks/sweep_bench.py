@@ -48,7 +48,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from lrcourse.models import digits_cnn
-from lrcourse.sweep import OPTIMIZERS, grid, stacked_forward, train_many
+from lrcourse.sweep import OPTIMIZERS, grid_members, stacked_forward, train_many
 
 
 def load() -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -194,7 +194,7 @@ def main() -> None:
 
     x, y, xv, yv = load()
     lrs = np.logspace(-6, 2, 48).tolist()
-    members = grid(OPTIMIZERS, lrs)
+    members = grid_members(OPTIMIZERS, lrs)
     per_epoch = -(-len(x) // args.batch_size)
     flops = flops_per_member_step(digits_cnn(seed=0), x, len(x) / per_epoch)
     for threads in args.threads:

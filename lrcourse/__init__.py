@@ -8,31 +8,24 @@ Every notebook starts with::
 which makes the lesson reproducible (seeds, thread count, floating-point type,
 plot style) and prints the versions it runs on. ``lrcourse.expect(name, value,
 around=..., rel=...)`` checks a number that may differ slightly between machines
-against the range the lesson relies on. The lessons' reusable code lives in one module per
-concept; they are imported on first use, so ``import lrcourse`` stays fast:
+against the range the lesson relies on. The reusable tools are the top-level modules; code that serves one lesson
+lives in ``lrcourse.lessons`` and in ``plots``, ``widgets`` and ``exercises``
+under the same topic name (CONTRIBUTING.md has the table). Every module is
+imported on first use, so ``import lrcourse`` stays fast:
 
 ==========================  ==================================================
-``lrcourse.optim``          optimizers written from their formulas
-``lrcourse.optim_steps``    each optimizer's first steps on w^2/2, by hand
+``lrcourse.optim``          optimizers written from their formulas, by name
 ``lrcourse.schedules``      learning-rate schedules as pure functions
-``lrcourse.annealing``      the decay lesson's experiments (toy runs, pitfalls)
-``lrcourse.warmup_demo``    the warmup lesson's experiments
-``lrcourse.cyclical``       cyclical rates next to PyTorch's CyclicLR, and a race
 ``lrcourse.ewma``           exponentially weighted moving averages
-``lrcourse.ewma_measures``  how smooth and how late a moving average is
-``lrcourse.backprop``       the chain rule, worked by hand
-``lrcourse.data``           the course's offline data sets
-``lrcourse.descent``        gradient descent on one-dimensional examples
-``lrcourse.variants``       batch, stochastic and mini-batch gradient descent
-``lrcourse.surfaces``       optimizers on two-dimensional loss surfaces
-``lrcourse.models``         small networks for the 8x8 digits
-``lrcourse.train``          a plain training loop that records what happened
 ``lrcourse.lr_finder``      the learning-rate range test
 ``lrcourse.sweep``          many trainings at once, one learning rate each
-``lrcourse.valleys``        reading a sweep's results: valleys, best rates
-``lrcourse.plots``          figures used by the lessons
-``lrcourse.widgets``        interactive versions of those figures
-``lrcourse.exercises``      checkers for the lessons' exercises
+``lrcourse.train``          a plain training loop that records what happened
+``lrcourse.data``           the course's offline data sets
+``lrcourse.models``         small networks for the 8x8 digits
+``lrcourse.lessons``        one module per lesson topic: its experiments
+``lrcourse.plots``          figures, by tool or lesson topic
+``lrcourse.widgets``        interactive figures, by lesson topic
+``lrcourse.exercises``      checkers for the lessons' exercises, by topic
 ==========================  ==================================================
 """
 
@@ -47,26 +40,17 @@ from lrcourse._setup import device, setup
 __version__ = "0.1.0"
 
 _SUBMODULES = {
-    "annealing",
-    "backprop",
-    "cyclical",
     "data",
-    "descent",
     "ewma",
-    "ewma_measures",
     "exercises",
+    "lessons",
     "lr_finder",
     "models",
     "optim",
-    "optim_steps",
     "plots",
     "schedules",
-    "surfaces",
     "sweep",
     "train",
-    "valleys",
-    "variants",
-    "warmup_demo",
     "widgets",
 }
 

@@ -49,6 +49,9 @@ __all__ = [
     "Adadelta",
     "Adam",
     "AdamW",
+    "OPTIMIZERS",
+    "DEFAULTS",
+    "make_optimizer",
     "two_step_trace",
 ]
 
@@ -592,6 +595,66 @@ class AdamW(Adam):
     ) -> None:
         super().__init__(params, lr, betas, eps, weight_decay, amsgrad,
                          maximize=maximize, decoupled_weight_decay=True)
+
+
+# ----------------------------------------------------------------------------------
+# The course's optimizers by name: one registry for every lesson, widget and sweep
+# ----------------------------------------------------------------------------------
+
+#: The optimizer families the course compares, in the order of the source study,
+#: spelled as PyTorch spells its classes. "Momentum" is ``SGD(momentum=0.9)``,
+#: PyTorch's heavy-ball form v = momentum * v + g (the course's EMA form with
+#: beta = 0.9 is the same path at 10 times the rate).
+OPTIMIZERS = ("SGD", "Momentum", "Adagrad", "Adadelta", "RMSprop", "Adam")
+
+#: PyTorch's default settings of each family, the learning rate aside.
+DEFAULTS: dict[str, dict[str, Any]] = {
+    "SGD": {},
+    "Momentum": {"momentum": 0.9},
+    "Adagrad": {"lr_decay": 0.0, "eps": 1e-10, "initial_accumulator_value": 0.0},
+    "Adadelta": {"rho": 0.9, "eps": 1e-6},
+    "RMSprop": {"alpha": 0.99, "eps": 1e-8},
+    "Adam": {"betas": (0.9, 0.999), "eps": 1e-8},
+}
+
+_CLASS = {"SGD": "SGD", "Momentum": "SGD", "Adagrad": "Adagrad", "Adadelta": "Adadelta",
+          "RMSprop": "RMSprop", "Adam": "Adam"}
+_LIBRARIES = ("torch", "lrcourse")
+
+
+def make_optimizer(
+    name: str, params: Params, lr: float, *, library: str = "torch", **settings: Any
+) -> Optimizer:
+    """One of :data:`OPTIMIZERS` with rate ``lr``; settings not given take :data:`DEFAULTS`.
+
+    Args:
+        name: one of :data:`OPTIMIZERS` (PyTorch's spelling).
+        params: the tensors (or parameter groups) to optimize.
+        lr: the learning rate, >= 0.
+        library: ``"torch"`` for ``torch.optim``, ``"lrcourse"`` for this module's
+            classes (same names, same defaults, same results).
+        settings: keyword arguments of that family, named as in ``torch.optim``
+            (``momentum``; ``lr_decay``, ``eps``, ``initial_accumulator_value``;
+            ``rho``; ``alpha``; ``betas``), plus ``weight_decay`` for any of them.
+
+    Example:
+        >>> w = torch.zeros(2, requires_grad=True)
+        >>> opt = make_optimizer("Momentum", [w], 0.01, library="lrcourse")
+        >>> type(opt).__name__, opt.defaults["momentum"]
+        ('SGD', 0.9)
+    """
+    if name not in OPTIMIZERS:
+        raise ValueError(f"name must be one of {list(OPTIMIZERS)}, got {shown(name)}")
+    if library not in _LIBRARIES:
+        raise ValueError(f"library must be one of {list(_LIBRARIES)}, got {shown(library)}")
+    allowed = {*DEFAULTS[name], "weight_decay"}
+    unknown = sorted(set(settings) - allowed)
+    if unknown:
+        raise ValueError(
+            f"{name} takes the settings {sorted(allowed)}, got unknown {unknown}"
+        )
+    cls = getattr(torch.optim, _CLASS[name]) if library == "torch" else globals()[_CLASS[name]]
+    return cls(params, lr=lr, **{**DEFAULTS[name], **settings})
 
 
 # ----------------------------------------------------------------------------------

@@ -38,7 +38,7 @@ Example:
     >>> import torch
     >>> from lrcourse.models import digits_cnn
     >>> x, y = torch.randn(256, 1, 8, 8), torch.randint(0, 10, (256,))
-    >>> result = train_many(lambda: digits_cnn(seed=0), grid(["sgd", "adam"], [0.01, 0.1]),
+    >>> result = train_many(lambda: digits_cnn(seed=0), grid_members(["sgd", "adam"], [0.01, 0.1]),
     ...                     x, y, max_steps=20, progress=False)
     >>> len(result.rows)
     4
@@ -78,7 +78,7 @@ __all__ = [
     "SweepResult",
     "epoch_batches",
     "exploit_explore",
-    "grid",
+    "grid_members",
     "grid_vs_pbt",
     "pbt",
     "stacked_forward",
@@ -170,7 +170,7 @@ def _check_hyper(name: str, value: Any) -> float | tuple[float, float]:
     return check_finite(name, value, 0)
 
 
-def grid(
+def grid_members(
     optimizers: Iterable[str],
     lrs: Iterable[float],
     hyper: Mapping[str, Mapping[str, Any]] | None = None,
@@ -178,10 +178,10 @@ def grid(
     """Every optimizer with every learning rate, optimizer by optimizer.
 
     ``hyper`` overrides hyper-parameters per family, e.g.
-    ``grid(["rmsprop"], [1e-3], hyper={"rmsprop": TF_RMSPROP})``.
+    ``grid_members(["rmsprop"], [1e-3], hyper={"rmsprop": TF_RMSPROP})``.
 
     Example:
-        >>> grid(["sgd", "adam"], [0.1, 1.0])[1]
+        >>> grid_members(["sgd", "adam"], [0.1, 1.0])[1]
         Member('sgd', 1.0)
     """
     optimizers, lrs, hyper = list(optimizers), list(lrs), dict(hyper or {})
@@ -874,7 +874,7 @@ def train_many(
     Args:
         model: the network (its current weights are everyone's start), or a
             function that builds it (e.g. ``lambda: digits_cnn(seed=0)``).
-        members: the trainings (see ``Member`` and ``grid``).
+        members: the trainings (see ``Member`` and ``grid_members``).
         x_train, y_train: the training images and int64 labels.
         x_val, y_val: optional validation set for ``val_accuracy``.
         batch_size: images per step.

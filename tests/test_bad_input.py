@@ -32,12 +32,12 @@ from torch.utils.data import DataLoader, TensorDataset
 
 from lrcourse import data, ewma, lr_finder, models, optim, schedules, sweep, train
 from lrcourse.widgets import backprop as w_backprop
-from lrcourse.widgets import clr as w_clr
+from lrcourse.widgets import cyclical as w_clr
+from lrcourse.widgets import decay as w_schedules
 from lrcourse.widgets import descent as w_descent
-from lrcourse.widgets import ewma as w_ewma
-from lrcourse.widgets import optim as w_optim
-from lrcourse.widgets import schedules as w_schedules
 from lrcourse.widgets import surfaces as w_surfaces
+from lrcourse.widgets import temperatures as w_ewma
+from lrcourse.widgets import two_steps as w_optim
 from lrcourse.widgets import variants as w_variants
 
 SECONDS = 5  # per call: far above what a refusal takes, far below a hang

@@ -66,7 +66,7 @@ def test_diagnose_compares_sequences_elementwise_within_the_tolerance():
     assert diagnose(lambda: 1e-14, {"zero": 0.0}, abs_=1e-15) == ""
 
 
-CHECKERS = [getattr(exercises, n) for n in sorted(dir(exercises)) if n.startswith("check_")]
+CHECKERS = list(exercises.all_checkers().values())
 # Checkers that need data besides the learner's function.
 DATA_CHECKERS = {"check_clr_bounds", "check_fastest_rate", "check_rate_choice"}
 

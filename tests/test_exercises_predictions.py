@@ -7,11 +7,10 @@ import numpy as np
 import pytest
 import torch
 
-from lrcourse import exercises as E
-from lrcourse import surfaces as S
 from lrcourse.ewma import ewma
-from lrcourse.exercises import backprop, descent, optim, surfaces, variants
-from lrcourse.exercises import ewma as ewma_ex
+from lrcourse.exercises import backprop, descent, surfaces, two_steps, variants
+from lrcourse.exercises import temperatures as ewma_ex
+from lrcourse.lessons import surfaces as S
 
 
 def test_three_steps_matches_three_torch_sgd_steps():
@@ -73,7 +72,7 @@ def test_first_steps_match_torch_optim():
         (w**2 / 2).sum().backward()
         opt.step()
         got.append(float(w.detach()[0]))
-    assert got == pytest.approx(optim.solution_first_steps, abs=1e-6)
+    assert got == pytest.approx(two_steps.solution_first_steps, abs=1e-6)
 
 
 def test_momentum_edge_matches_divergence_on_the_ravine():
@@ -91,27 +90,27 @@ def test_saddle_solution_is_the_smallest_grid_rate_that_escapes_in_50_steps():
 
 
 PREDICTIONS = [
-    (E.check_three_steps, descent.solution_three_steps,
+    (descent.check_three_steps, descent.solution_three_steps,
      [(0.5, "that is one step"), (0.25, "two steps"), (-0.5, "gradient changes"),
       (3.375, "against the gradient"), (0.2, "multiplies w by (1 - lr)")]),
-    (E.check_edge_25, descent.solution_edge_25,
+    (descent.check_edge_25, descent.solution_edge_25,
      [((0.04, 0.08), "curvature of 25x² is 50"), ((0.04, 0.02), "first the rate"),
       ((0.02, 0.02), "twice the one-step"), ((0.1, 0.3), "is 0 at the one-step")]),
-    (E.check_drop_last, variants.solution_drop_last,
+    (variants.check_drop_last, variants.solution_drop_last,
      [((22, 22), "round up"), ((23, 23), "round down"), ((22, 23), "first the default"),
       ((1438 / 64, 1438 / 64), "whole batches"), ((24, 22), "ceil(N / B)")]),
-    (E.check_sigmoid_at_2, backprop.solution_sigmoid_at_2,
+    (backprop.check_sigmoid_at_2, backprop.solution_sigmoid_at_2,
      [((0.25, 0.25), "da/dw = x"), ((0.5, 0.5), "dc/db = 1"), ((-0.5, -0.25), "cancel"),
       ((0.25, 0.5), "first df/dw"), ((1.0, 1.0), "f (1 - f)")]),
-    (E.check_window_075, ewma_ex.solution_window_075,
+    (ewma_ex.check_window_075, ewma_ex.solution_window_075,
      [((4, 4), "mean age"), ((3, 3), "one less"), ((3, 4), "first the window"),
       ((10, 9), "both in steps")]),
-    (E.check_first_steps, optim.solution_first_steps,
+    (two_steps.check_first_steps, two_steps.solution_first_steps,
      [((0.95, 0.95, 0.95), "no bias correction"),
       ((1 - 0.025 / math.sqrt(0.1), 0.75, 0.95), "Adam corrects"),
       ((0.95, 1 - 0.05 / math.sqrt(0.96), 0.95), "not by sqrt(α)"),
       ((0.95, 0.75, 0.9), "AdaGrad's first step")]),
-    (E.check_momentum_edge, surfaces.solution_momentum_edge,
+    (surfaces.check_momentum_edge, surfaces.solution_momentum_edge,
      [(0.04, "plain gradient descent's edge"), (0.004, "UP"), (3.8, "steep direction"),
       (0.038, "divide 3.8"), (0.4, "not 2/(1 − β)")]),
 ]

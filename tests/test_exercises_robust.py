@@ -8,10 +8,10 @@ import torch
 
 from lrcourse import exercises
 from lrcourse.exercises import _base, solution_of
-from lrcourse.exercises import sweep as sweep_ex
+from lrcourse.exercises import grid as sweep_ex
 from lrcourse.lr_finder import LRFinder
 
-CHECKERS = [getattr(exercises, n) for n in sorted(dir(exercises)) if n.startswith("check_")]
+CHECKERS = list(exercises.all_checkers().values())
 
 
 def _finder() -> LRFinder:
@@ -132,7 +132,7 @@ def test_checkers_never_accept_text_holding_the_right_answer(checker, capsys):
 
 def test_a_function_that_hangs_is_stopped_within_the_real_time_limit(capsys):
     start = time.perf_counter()
-    assert exercises.check_iterate(_forever) is False
+    assert exercises.descent.check_iterate(_forever) is False
     elapsed = time.perf_counter() - start
     assert _base.TIME_LIMIT <= elapsed < _base.TIME_LIMIT + 2
     assert "did not finish within" in capsys.readouterr().out
@@ -163,12 +163,12 @@ def test_the_time_limit_also_works_outside_the_main_thread(short_limit):
 def test_right_answers_as_numpy_or_0d_tensor_still_pass(capsys):
     import numpy as np
 
-    assert exercises.check_sgd_step(lambda w, lr: np.float64(w - lr * w))
-    assert exercises.check_sgd_step(lambda w, lr: torch.tensor(w - lr * w, dtype=torch.float64))
-    assert not exercises.check_sgd_step(lambda w, lr: torch.tensor([w - lr * w]))
+    assert exercises.descent.check_sgd_step(lambda w, lr: np.float64(w - lr * w))
+    assert exercises.descent.check_sgd_step(lambda w, lr: torch.tensor(w - lr * w, dtype=torch.float64))
+    assert not exercises.descent.check_sgd_step(lambda w, lr: torch.tensor([w - lr * w]))
     assert "shape (1,)" in capsys.readouterr().out.splitlines()[-1]
 
 
 def test_lesson_setup_errors_still_raise():
     with pytest.raises(ValueError, match="result"):
-        exercises.check_rate_choice(object(), ["sgd"], 0.1, 10)
+        exercises.grid.check_rate_choice(object(), ["sgd"], 0.1, 10)

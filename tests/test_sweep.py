@@ -18,7 +18,7 @@ from lrcourse.sweep import (
     Member,
     epoch_batches,
     exploit_explore,
-    grid,
+    grid_members,
     pbt,
     stacked_forward,
     train_many,
@@ -210,7 +210,7 @@ def test_pbt_copies_weights_state_and_rate_of_the_best():
 
 
 def test_grid_builds_every_pair_in_order():
-    members = grid(["sgd", "rmsprop"], [0.1, 1.0], hyper={"rmsprop": TF_RMSPROP})
+    members = grid_members(["sgd", "rmsprop"], [0.1, 1.0], hyper={"rmsprop": TF_RMSPROP})
     assert [(m.optimizer, m.lr) for m in members] == [
         ("sgd", 0.1), ("sgd", 1.0), ("rmsprop", 0.1), ("rmsprop", 1.0)]
     assert members[2].hyper == {"alpha": 0.9, "eps": 1e-10}
@@ -219,7 +219,7 @@ def test_grid_builds_every_pair_in_order():
 
 def test_result_table_lists_every_member():
     x, y = _digits(dtype=torch.float32)
-    result = train_many(lambda: digits_cnn(seed=0), grid(["sgd", "adam"], [1e-3, 50.0]), x, y,
+    result = train_many(lambda: digits_cnn(seed=0), grid_members(["sgd", "adam"], [1e-3, 50.0]), x, y,
                         x_val=x[:50], y_val=y[:50], max_steps=5, progress=False)
     text, md = result.table(), result.table(markdown=True)
     assert len(text.splitlines()) == 5 and len(md.splitlines()) == 6
@@ -238,8 +238,8 @@ def test_result_table_lists_every_member():
         (lambda: Member("adam", 0.1, momentum=0.9), "momentum"),
         (lambda: Member("adam", 0.1, betas=(0.9, 1.5)), "betas"),
         (lambda: Member("momentum", 0.1, momentum=1.0), "momentum"),
-        (lambda: grid([], [0.1]), "optimizers"),
-        (lambda: grid(["sgd"], []), "lrs"),
+        (lambda: grid_members([], [0.1]), "optimizers"),
+        (lambda: grid_members(["sgd"], []), "lrs"),
     ],
 )
 def test_bad_members_raise_value_errors_naming_the_argument(call, name):

@@ -40,12 +40,12 @@ import numpy as np  # noqa: E402
 
 from lrcourse.widgets._base import checkbox, dropdown, slider  # noqa: E402
 from lrcourse.widgets.backprop import training_explorer  # noqa: E402
-from lrcourse.widgets.clr import clr_explorer  # noqa: E402
+from lrcourse.widgets.cyclical import clr_explorer  # noqa: E402
+from lrcourse.widgets.decay import schedule_designer  # noqa: E402
 from lrcourse.widgets.descent import descent_explorer, first_step_widget  # noqa: E402
-from lrcourse.widgets.ewma import beta_explorer  # noqa: E402
-from lrcourse.widgets.optim import first_steps_explorer  # noqa: E402
-from lrcourse.widgets.schedules import schedule_designer  # noqa: E402
 from lrcourse.widgets.surfaces import optimizer_race  # noqa: E402
+from lrcourse.widgets.temperatures import beta_explorer  # noqa: E402
+from lrcourse.widgets.two_steps import first_steps_explorer  # noqa: E402
 from lrcourse.widgets.variants import batch_size_explorer  # noqa: E402
 
 # (builder, argument, bad value, what the message must say it allows)

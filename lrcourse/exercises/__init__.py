@@ -1,47 +1,36 @@
-"""Checkers for the lessons' exercises.
+"""Checkers for the lessons' exercises: one module per lesson topic, loaded on first use.
 
 A checker takes what the learner wrote (usually a function), runs it on a few
 inputs against a reference solution, prints whether it is right (or what is
 wrong, with a hint) and returns ``True`` or ``False``. The reference solutions
-live next to their checkers, for teachers.
+live next to their checkers, for teachers. A notebook imports its checkers from
+its topic's module: ``from lrcourse.exercises.descent import check_gd_step``.
 """
 
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+
+from lrcourse._lazy import lazy_getattr, submodules
 from lrcourse.exercises._base import Check, diagnose, report, show_solution, solution_of
 
-__all__ = ["Check", "diagnose", "report", "show_solution", "solution_of"]
+TOPICS = submodules(__name__, __path__)
+__all__ = ["Check", "all_checkers", "diagnose", "report", "show_solution", "solution_of",
+           *TOPICS]
+__getattr__ = lazy_getattr(__name__, TOPICS)
 
-# One import line per lesson topic below; keep them sorted.
-from lrcourse.exercises.backprop import (  # noqa: F401
-    check_dE_dw2,
-    check_dE_dw7,
-    check_sigmoid_at_2,
-)
-from lrcourse.exercises.clr import check_triangular2_230, check_triangular_lr  # noqa: F401
-from lrcourse.exercises.descent import (  # noqa: F401
-    check_edge_25,
-    check_gd_step,
-    check_iterate,
-    check_sgd_step,
-    check_three_steps,
-)
-from lrcourse.exercises.ewma import check_bias_corrected, check_ewma, check_window_075  # noqa: F401
-from lrcourse.exercises.lr_finder import check_clr_bounds  # noqa: F401
-from lrcourse.exercises.optim import check_adam_step, check_first_steps  # noqa: F401
-from lrcourse.exercises.schedules import (  # noqa: F401
-    check_curve_settings,
-    check_exponential_sum,
-    check_linear_lr_300,
-    check_linear_warmup,
-    check_multistep_rate,
-)
-from lrcourse.exercises.surfaces import (  # noqa: F401
-    check_adagrad_rates,
-    check_momentum_edge,
-    check_saddle_rate,
-)
-from lrcourse.exercises.sweep import (  # noqa: F401
-    check_fastest_rate,
-    check_pbt_copies,
-    check_rate_choice,
-)
-from lrcourse.exercises.variants import check_batches, check_drop_last, check_iterations  # noqa: F401
+
+def all_checkers() -> dict[str, Callable[..., bool]]:
+    """Every exercise's checker by name (``check_...``), over all topics; imports them all.
+
+    >>> "check_sgd_step" in all_checkers()
+    True
+    """
+    found: dict[str, Callable[..., bool]] = {}
+    for topic in TOPICS:
+        module = importlib.import_module(f"{__name__}.{topic}")
+        for name in getattr(module, "__all__", ()):
+            if name.startswith("check_"):
+                found[name] = getattr(module, name)
+    return dict(sorted(found.items()))

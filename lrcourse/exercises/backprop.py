@@ -1,13 +1,13 @@
 """Exercises of the backpropagation lesson: one more gradient of the 2-2-2 network, by hand.
 
 - ``check_dE_dw7(fn)``: ``fn(fwd)`` returns dE/dw7 from the forward values ``fwd``
-  (a ``lrcourse.backprop.Forward``). One path: E -> out_o2 -> net_o2 -> w7.
+  (a ``lrcourse.lessons.backprop.Forward``). One path: E -> out_o2 -> net_o2 -> w7.
 - ``check_dE_dw2(fn)``: ``fn(fwd, net)`` returns dE/dw2 from the forward values and
   the weights ``net`` (a ``TinyNetwork``). Two paths: through o1 (via w5) and
   through o2 (via w7).
 
 Each checker tries the worked network and a few random ones against
-``lrcourse.backprop.backward``; the reference solutions are below, for teachers.
+``lrcourse.lessons.backprop.backward``; the reference solutions are below, for teachers.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ import random
 from collections.abc import Callable
 from typing import Any
 
-from lrcourse.backprop import Forward, TinyNetwork, backward, forward
 from lrcourse.exercises._base import Check, checker, diagnose, report, report_value
+from lrcourse.lessons.backprop import Forward, TinyNetwork, backward, forward
 
 __all__ = [
     "check_dE_dw7",

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from lrcourse.exercises._base import Check, checker, diagnose, report, report_value, value_problem
-from lrcourse.surfaces import STARTS, run_named
+from lrcourse.lessons.surfaces import STARTS, run_named
 
 __all__ = [
     "check_adagrad_rates",

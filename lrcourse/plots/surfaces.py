@@ -11,11 +11,19 @@ from collections.abc import Sequence
 
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
+from lrcourse.lessons.surfaces import OPTIMIZERS, SURFACES, Path, Surface, run_named
 from lrcourse.plots._base import new_axes
-from lrcourse.surfaces import OPTIMIZERS, Path, Surface
 
-__all__ = ["optimizer_color", "plot_contour", "plot_gaps", "plot_paths", "plot_race"]
+__all__ = [
+    "optimizer_color",
+    "plot_contour",
+    "plot_gaps",
+    "plot_paths",
+    "plot_race",
+    "race_figure",
+]
 
 _COLORS = dict(zip(OPTIMIZERS, ("#7f7f7f", "#1f77b4", "#2ca02c", "#9467bd", "#d62728",
                                 "#ff7f0e"), strict=True))
@@ -90,3 +98,47 @@ def plot_race(paths: Sequence[Path], axes: Sequence[Axes]) -> Sequence[Axes]:
     plot_paths(paths, axes[0])
     plot_gaps(paths, axes[1])
     return axes
+
+
+def race_figure(
+    surface: str,
+    optimizer: str,
+    lr: float,
+    x0: float,
+    y0: float,
+    steps: int,
+    others: bool = False,
+) -> tuple[Figure, str]:
+    """The path of ``optimizer`` at rate ``lr`` from (x0, y0) on ``surface``, and a verdict.
+
+    With ``others`` the remaining optimizers run too, at :data:`RATES` of that surface.
+
+    Example:
+        >>> fig, text = race_figure("saddle", "Momentum", 0.01, 1.5, 0.001, 300)
+        >>> text.split("; ")[-1]
+        '|y| > 0.5 after 105 steps'
+    """
+    if surface not in SURFACES:
+        raise ValueError(f"surface must be one of {sorted(SURFACES)}, got {surface!r}")
+    main = run_named(surface, optimizer, lr, (x0, y0), steps)
+    paths = [main]
+    if others:
+        paths += [run_named(surface, n, None, (x0, y0), steps) for n in OPTIMIZERS
+                  if n != optimizer]
+    fig = Figure(figsize=(10.0, 4.0))
+    axes = fig.subplots(1, 2)
+    plot_race(paths, axes)
+    fig.tight_layout()
+    if main.diverged:
+        text = f"{optimizer}, lr = {lr:g}: diverged after {main.steps} steps"
+    else:
+        x, y = main.final
+        text = (
+            f"{optimizer}, lr = {lr:g}: after {main.steps} steps at ({x + 0.0:.3f}, "
+            f"{y + 0.0:.3f}), {main.distance():.4f} from the nearest minimum, "
+            f"loss {main.loss[-1] + 0.0:.5f}"
+        )
+        if surface == "saddle":
+            k = main.steps_to_escape(0.5)
+            text += f"; |y| > 0.5 after {k} steps" if k is not None else "; still on the ridge"
+    return fig, text

@@ -12,57 +12,16 @@ Its update function :func:`race_figure` is a plain function returning a
 from __future__ import annotations
 
 import ipywidgets as W
-from matplotlib.figure import Figure
 
-from lrcourse.plots.surfaces import plot_race
-from lrcourse.surfaces import OPTIMIZERS, RATES, STARTS, SURFACES, run_named
+from lrcourse.lessons.surfaces import OPTIMIZERS, RATES, STARTS, SURFACES
+from lrcourse.plots.surfaces import race_figure
 from lrcourse.widgets._base import Panel, dropdown, slider
 
-__all__ = ["optimizer_race", "race_figure"]
+__all__ = [
+    "optimizer_race",
+]
 
 
-def race_figure(
-    surface: str,
-    optimizer: str,
-    lr: float,
-    x0: float,
-    y0: float,
-    steps: int,
-    others: bool = False,
-) -> tuple[Figure, str]:
-    """The path of ``optimizer`` at rate ``lr`` from (x0, y0) on ``surface``, and a verdict.
-
-    With ``others`` the remaining optimizers run too, at :data:`RATES` of that surface.
-
-    Example:
-        >>> fig, text = race_figure("saddle", "Momentum", 0.01, 1.5, 0.001, 300)
-        >>> text.split("; ")[-1]
-        '|y| > 0.5 after 105 steps'
-    """
-    if surface not in SURFACES:
-        raise ValueError(f"surface must be one of {sorted(SURFACES)}, got {surface!r}")
-    main = run_named(surface, optimizer, lr, (x0, y0), steps)
-    paths = [main]
-    if others:
-        paths += [run_named(surface, n, None, (x0, y0), steps) for n in OPTIMIZERS
-                  if n != optimizer]
-    fig = Figure(figsize=(10.0, 4.0))
-    axes = fig.subplots(1, 2)
-    plot_race(paths, axes)
-    fig.tight_layout()
-    if main.diverged:
-        text = f"{optimizer}, lr = {lr:g}: diverged after {main.steps} steps"
-    else:
-        x, y = main.final
-        text = (
-            f"{optimizer}, lr = {lr:g}: after {main.steps} steps at ({x + 0.0:.3f}, "
-            f"{y + 0.0:.3f}), {main.distance():.4f} from the nearest minimum, "
-            f"loss {main.loss[-1] + 0.0:.5f}"
-        )
-        if surface == "saddle":
-            k = main.steps_to_escape(0.5)
-            text += f"; |y| > 0.5 after {k} steps" if k is not None else "; still on the ridge"
-    return fig, text
 
 
 def optimizer_race(surface: str = "saddle", optimizer: str = "Momentum",

@@ -1,4 +1,4 @@
-"""Tests of lrcourse.descent, its figures, its widgets and its exercise checkers.
+"""Tests of lrcourse.lessons.descent, its figures, its widgets and its exercise checkers.
 
 References: hand arithmetic (x_k = 2 (1 - 8 lr)^k worked out digit by digit),
 PyTorch autograd running the lesson's loop on y = (2x)^2, and closed forms.
@@ -19,8 +19,9 @@ from hypothesis import given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from lrcourse import descent  # noqa: E402
-from lrcourse.descent import (  # noqa: E402
+from lrcourse.exercises import descent as ex  # noqa: E402
+from lrcourse.lessons import descent  # noqa: E402
+from lrcourse.lessons.descent import (  # noqa: E402
     REGIMES,
     classify_rate,
     closed_form,
@@ -32,7 +33,6 @@ from lrcourse.descent import (  # noqa: E402
     steps_to_tolerance,
     valley,
 )
-from lrcourse.exercises import descent as ex  # noqa: E402
 from lrcourse.plots import descent as dplots  # noqa: E402
 from lrcourse.widgets import descent as dwidgets  # noqa: E402
 

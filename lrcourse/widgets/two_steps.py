@@ -10,39 +10,16 @@ of text.
 from __future__ import annotations
 
 import ipywidgets as W
-from matplotlib.figure import Figure
 
-from lrcourse._checks import check_int
-from lrcourse.optim_steps import OPTIMIZER_NAMES, make_optimizer, weight_trace
-from lrcourse.plots.optim import plot_weight_traces
+from lrcourse.lessons.two_steps import OPTIMIZER_NAMES
+from lrcourse.plots.two_steps import first_steps_figure
 from lrcourse.widgets._base import Panel, dropdown, slider
 
-__all__ = ["first_steps_explorer", "first_steps_figure"]
+__all__ = [
+    "first_steps_explorer",
+]
 
 
-def first_steps_figure(optimizer: str, lr: float, beta: float, steps: int) -> tuple[Figure, str]:
-    """``steps`` updates of ``optimizer`` on w^2/2 from w = 1, next to plain SGD.
-
-    Example:
-        >>> fig, text = first_steps_figure("Adam", 0.01, 0.9, 2)
-        >>> text
-        'Adam, lr = 0.01, beta = 0.9: w1 = 0.99000001, w2 = 0.98000276 (SGD: w2 = 0.98010004)'
-    """
-    steps = check_int("steps", steps, 1)
-    ws = weight_trace(lambda p: make_optimizer(optimizer, p, lr, beta), steps)
-    sgd = weight_trace(lambda p: make_optimizer("SGD", p, lr), steps)
-    fig = Figure(figsize=(6.4, 3.6))
-    ax = fig.subplots()
-    traces = {f"{optimizer} (beta = {beta:g})": ws} if optimizer != "SGD" else {}
-    traces[f"SGD, same lr = {lr:.3g}"] = sgd
-    plot_weight_traces(traces, ax, title=f"{optimizer} on w²/2 from w = 1, lr = {lr:.3g}")
-    fig.tight_layout()
-    shown = ", ".join(f"w{t} = {ws[t] + 0.0:.8f}" for t in range(1, min(steps, 2) + 1))
-    if steps > 2:
-        shown += f", ..., w{steps} = {ws[steps] + 0.0:.8f}"
-    text = (f"{optimizer}, lr = {lr:.3g}, beta = {beta:g}: {shown} "
-            f"(SGD: w{steps} = {sgd[steps] + 0.0:.8f})")
-    return fig, text
 
 
 def first_steps_explorer(optimizer: str = "Adam", lr: float = 0.1, beta: float = 0.9,

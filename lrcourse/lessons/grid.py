@@ -32,6 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lrcourse._checks import check_positive, shown
 from lrcourse.sweep import Run, SweepResult
 
 __all__ = [
@@ -48,6 +49,8 @@ __all__ = [
     "steps_matrix",
     "successful_band",
     "valley",
+    "describe_run",
+    "find_run",
 ]
 
 
@@ -260,3 +263,30 @@ def linear_fit(x: Sequence[float], y: Sequence[float]) -> LinearFit:
     resid = float(((ys - c - k * xs) ** 2).sum())
     r2 = 1.0 - resid / total if total > 0 else (1.0 if math.isclose(resid, 0.0) else 0.0)
     return LinearFit(c=c, k=k, r2=r2)
+
+
+def find_run(result: SweepResult, optimizer: str, lr: float) -> Run:
+    """The run of ``optimizer`` whose rate is closest to ``lr`` (on a log scale)."""
+    if not isinstance(result, SweepResult):
+        raise ValueError(f"result must be a SweepResult, got {type(result).__name__}")
+    rows = result.select(optimizer) if isinstance(optimizer, str) else []
+    if not rows:
+        raise ValueError(f"optimizer must be one of {optimizers_of(result)}, got {shown(optimizer)}")
+    lr = check_positive("lr", lr)
+    return min(rows, key=lambda r: abs(math.log(r.lr) - math.log(lr)))
+
+
+
+def describe_run(run: Run, target: float | None) -> str:
+    """One sentence on how a run ended."""
+    goal = f"{target:.0%}" if target else "the target"
+    if run.status == "reached":
+        how = f"reached {goal} training accuracy in {run.steps} steps"
+    elif run.status == "diverged":
+        how = f"diverged at step {run.stopped_at}"
+    else:
+        how = f"stopped at the cap of {run.stopped_at} steps short of {goal}"
+    acc = f"final training accuracy {run.train_accuracy:.3f}"
+    if run.val_accuracy is not None:
+        acc += f", validation {run.val_accuracy:.3f}"
+    return f"{run.optimizer} with lr {run.lr:.3g}: {how} ({acc})."

@@ -1,4 +1,4 @@
-"""Tests of lrcourse.backprop against the published worked example and torch autograd."""
+"""Tests of lrcourse.lessons.backprop against the published worked example and torch autograd."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lrcourse import backprop as bp
 from lrcourse.exercises import backprop as ex
+from lrcourse.lessons import backprop as bp
 
 # ----------------------------------------------------------------------------------
 # Helpers

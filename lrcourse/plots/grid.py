@@ -12,11 +12,19 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from lrcourse.lessons.grid import (
+    LinearFit,
+    describe_run,
+    fastest_slowest,
+    find_run,
+    optimizers_of,
+    valley,
+)
 from lrcourse.plots._base import lr_axis, new_axes
 from lrcourse.sweep import PBTResult, Run, SweepResult
-from lrcourse.valleys import LinearFit, fastest_slowest, optimizers_of, valley
 
 __all__ = [
     "curves_plot",
@@ -24,6 +32,7 @@ __all__ = [
     "pbt_rates_plot",
     "size_plot",
     "valley_plot",
+    "sweep_view",
 ]
 
 _FAIL_MARKERS = {"capped": "x", "diverged": "v"}
@@ -182,3 +191,38 @@ def pbt_rates_plot(result: PBTResult, *, ax: Axes | None = None) -> Axes:
     if len(result.lr_history) <= 12:
         ax.legend(fontsize="x-small", ncol=2)
     return ax
+
+
+def sweep_view(result: SweepResult, optimizer: str, lr: float) -> tuple[Figure, str]:
+    """The widget's update: the optimizer's valley with ``lr`` marked, and that run's curves.
+
+    Left: steps to target vs rate (``valley_plot``). Right: the run's recorded
+    training and validation accuracy (and its final point, which a diverged run
+    reaches between two recordings).
+    """
+    run = find_run(result, optimizer, lr)
+    fig = Figure(figsize=(9.6, 3.4))
+    left, right = fig.subplots(1, 2)
+    valley_plot(result, [optimizer], ax=left, mark_lr=run.lr)
+    h = run.history
+    steps = list(h.step) if h is not None else []
+    train = list(h.train_accuracy) if h is not None else []
+    val = list(h.val_accuracy) if h is not None else []
+    if not steps or steps[-1] != run.stopped_at:
+        steps.append(run.stopped_at)
+        train.append(run.train_accuracy)
+        if run.val_accuracy is not None and val:
+            val.append(run.val_accuracy)
+    right.plot(steps, train, marker=".", label="training accuracy")
+    if val:
+        right.plot(steps[: len(val)], val, marker=".", label="validation accuracy")
+    if result.target_accuracy:
+        right.axhline(result.target_accuracy, color="grey", linestyle="--", linewidth=0.8,
+                      label=f"target {result.target_accuracy:.0%}")
+    right.set_ylim(0, 1.02)
+    right.set_xlabel("training step")
+    right.set_ylabel("accuracy")
+    right.set_title(f"{run.optimizer}, lr {run.lr:.3g}")
+    right.legend(fontsize="small")
+    fig.tight_layout()
+    return fig, describe_run(run, result.target_accuracy)

@@ -1,4 +1,4 @@
-"""Tests of the optimizer lesson: lrcourse.optim_steps, its figures, widget and exercise.
+"""Tests of the optimizer lesson: lrcourse.lessons.two_steps, its figures, widget and exercise.
 
 References: the course's published torch.optim values (the optimizer lesson), hand
 arithmetic written out digit by digit, torch.optim itself, and closed forms.
@@ -19,10 +19,10 @@ import torch  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from lrcourse import optim as ours  # noqa: E402
-from lrcourse import optim_steps as steps  # noqa: E402
-from lrcourse.exercises import optim as ex  # noqa: E402
-from lrcourse.plots import optim as oplots  # noqa: E402
-from lrcourse.widgets import optim as owidgets  # noqa: E402
+from lrcourse.exercises import two_steps as ex  # noqa: E402
+from lrcourse.lessons import two_steps as steps  # noqa: E402
+from lrcourse.plots import two_steps as oplots  # noqa: E402
+from lrcourse.widgets import two_steps as owidgets  # noqa: E402
 
 # The optimizer lesson's reference values, torch.optim in float32: (g_t, w_t) for t = 1, 2.
 PUBLISHED = {

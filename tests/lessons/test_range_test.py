@@ -13,7 +13,7 @@ from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
 from lrcourse.exercises import show_solution
-from lrcourse.exercises.lr_finder import (
+from lrcourse.exercises.range_test import (
     check_clr_bounds,
     check_lag_decades,
     loss_minimum,
@@ -21,8 +21,8 @@ from lrcourse.exercises.lr_finder import (
     solution_lag_decades,
 )
 from lrcourse.lr_finder import LRFinder, centred_average, lag_in_decades, smooth
-from lrcourse.plots.lr_finder import compare_with_torch_lr_finder, plot_range_curves, read_sweep
-from lrcourse.widgets.lr_finder import range_test_explorer, range_test_figure
+from lrcourse.plots.range_test import compare_with_torch_lr_finder, plot_range_curves, read_sweep
+from lrcourse.widgets.range_test import range_test_explorer, range_test_figure
 
 matplotlib.use("Agg")
 
@@ -266,7 +266,6 @@ def test_lag_checker_accepts_the_reference_and_close_readings(capsys):
     assert check_lag_decades(19 / (100 / 8))  # 12.5 per decade: close enough
     assert check_lag_decades(np.float64(1.54))
     assert check_lag_decades(torch.tensor(1.5))
-    assert check_lag_decades(lambda: 1.55)
     assert "✅" in capsys.readouterr().out
 
 
@@ -284,11 +283,11 @@ def test_lag_checker_accepts_the_reference_and_close_readings(capsys):
         (0.05 / 0.95, "beta = 1 - f"),
         (-1.5, "positive"),
         (3.0, "lag in decades ="),
-        ("1.5", "give one number"),
+        ("1.5", "without quotes"),
         ([1.5], "give one number"),
-        (True, "give one number"),
-        (float("nan"), "finite"),
-        (float("inf"), "finite"),
+        (True, "truth value"),
+        (float("nan"), "NaN"),
+        (float("inf"), "infinite"),
     ],
 )
 def test_lag_checker_rejects_typical_mistakes_with_a_hint(capsys, answer, message):
@@ -296,9 +295,9 @@ def test_lag_checker_rejects_typical_mistakes_with_a_hint(capsys, answer, messag
     assert message in capsys.readouterr().out
 
 
-def test_lag_checker_reports_a_crashing_answer(capsys):
-    assert check_lag_decades(lambda: 1 / 0) is False
-    assert "ZeroDivisionError" in capsys.readouterr().out
+def test_lag_checker_wants_a_number_not_a_function(capsys):
+    assert check_lag_decades(lambda: 1.55) is False
+    assert "got a function; give a number" in capsys.readouterr().out
 
 
 def test_show_solution_finds_both_references(capsys):
@@ -333,7 +332,7 @@ def test_clr_checker_rejects_max_lr_past_the_loss_minimum(finder, capsys):
         (lambda top: (0.0, top), "positive"),
         (lambda top: (top, top / 4), "swap"),
         (lambda top: ("0.01", "0.04"), "two numbers"),
-        (lambda top: (float("nan"), top), "finite"),
+        (lambda top: (float("nan"), top), "NaN"),
         (lambda top: (top / 4, top, top), "two numbers"),
         (lambda top: "0.01, 0.04", "two numbers"),
     ],

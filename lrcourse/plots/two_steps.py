@@ -10,10 +10,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
+from lrcourse._checks import check_int
+from lrcourse.lessons.two_steps import make_optimizer, weight_trace
 from lrcourse.plots._base import new_axes
 
-__all__ = ["plot_weight_decay", "plot_weight_traces"]
+__all__ = [
+    "plot_weight_decay",
+    "plot_weight_traces",
+    "first_steps_figure",
+]
 
 
 def plot_weight_traces(
@@ -44,7 +51,7 @@ def plot_weight_decay(runs: Sequence, ax_loss: Axes | None = None,
                       ax_norm: Axes | None = None) -> tuple[Axes, Axes]:
     """Validation loss and weight norm against the step, one line per weight decay.
 
-    ``runs`` are :class:`lrcourse.optim_steps.DecayRun` objects.
+    ``runs`` are :class:`lrcourse.lessons.two_steps.DecayRun` objects.
     """
     if not runs:
         raise ValueError("runs must hold at least one run, got none")
@@ -66,3 +73,28 @@ def plot_weight_decay(runs: Sequence, ax_loss: Axes | None = None,
     ax_norm.set_ylabel("‖w‖ (L2 norm)")
     ax_norm.legend(fontsize="small")
     return ax_loss, ax_norm
+
+
+def first_steps_figure(optimizer: str, lr: float, beta: float, steps: int) -> tuple[Figure, str]:
+    """``steps`` updates of ``optimizer`` on w^2/2 from w = 1, next to plain SGD.
+
+    Example:
+        >>> fig, text = first_steps_figure("Adam", 0.01, 0.9, 2)
+        >>> text
+        'Adam, lr = 0.01, beta = 0.9: w1 = 0.99000001, w2 = 0.98000276 (SGD: w2 = 0.98010004)'
+    """
+    steps = check_int("steps", steps, 1)
+    ws = weight_trace(lambda p: make_optimizer(optimizer, p, lr, beta), steps)
+    sgd = weight_trace(lambda p: make_optimizer("SGD", p, lr), steps)
+    fig = Figure(figsize=(6.4, 3.6))
+    ax = fig.subplots()
+    traces = {f"{optimizer} (beta = {beta:g})": ws} if optimizer != "SGD" else {}
+    traces[f"SGD, same lr = {lr:.3g}"] = sgd
+    plot_weight_traces(traces, ax, title=f"{optimizer} on w²/2 from w = 1, lr = {lr:.3g}")
+    fig.tight_layout()
+    shown = ", ".join(f"w{t} = {ws[t] + 0.0:.8f}" for t in range(1, min(steps, 2) + 1))
+    if steps > 2:
+        shown += f", ..., w{steps} = {ws[steps] + 0.0:.8f}"
+    text = (f"{optimizer}, lr = {lr:.3g}, beta = {beta:g}: {shown} "
+            f"(SGD: w{steps} = {sgd[steps] + 0.0:.8f})")
+    return fig, text

@@ -39,14 +39,11 @@ __all__ = [
     "check_multistep_rate",
     "check_curve_settings",
     "check_exponential_sum",
-    "check_linear_warmup",
-    "check_linear_lr_300",
     "solution_multistep_rate",
     "SOLUTION_MILESTONES",
     "SOLUTION_GAMMA",
     "solution_curve_settings",
     "solution_exponential_sum",
-    "solution_linear_warmup",
     "solution_linear_lr_300",
 ]
 
@@ -76,11 +73,6 @@ def solution_multistep_rate(epoch: int) -> float:
     return 0.1 * 0.5**passed
 
 
-def solution_linear_warmup(step: int, init_lr: float, warmup_steps: int) -> float:
-    """Goyal et al.'s gradual warmup, then the constant init_lr."""
-    if step < warmup_steps:
-        return step / warmup_steps * init_lr
-    return init_lr
 
 
 # ----------------------------------------------------------------------------------
@@ -162,27 +154,6 @@ def check_curve_settings(milestones: Any, gamma: Any) -> bool:
     return True
 
 
-@checker("gradual linear warmup")
-def check_linear_warmup(fn: Callable[[int, float, int], float]) -> bool:
-    """Check ``fn(step, init_lr, warmup_steps)``: gradual warmup as in Goyal et al. (2017)."""
-    cases = [(0, 0.1, 2500), (1, 0.1, 2500), (1250, 0.1, 2500), (2499, 0.1, 2500),
-             (2500, 0.1, 2500), (14999, 0.1, 2500), (3, 0.4, 5), (7, 0.4, 5)]
-    checks = []
-    for step, init_lr, warmup_steps in cases:
-        right = solution_linear_warmup(step, init_lr, warmup_steps)
-        mistakes = {
-            "the first step has rate 0: use step / warmup_steps, not (step + 1) / warmup_steps.":
-                min(1.0, (step + 1) / warmup_steps) * init_lr,
-            "after the warmup the rate stays at init_lr: do not keep growing.":
-                step / warmup_steps * init_lr,
-            "scale init_lr by the fraction done: step / warmup_steps * init_lr.":
-                step / warmup_steps,
-        }
-        hint = diagnose(lambda a=(step, init_lr, warmup_steps): fn(*a), mistakes,
-                        "while step < warmup_steps return step / warmup_steps * init_lr, "
-                        "afterwards init_lr.", abs_=1e-15)
-        checks.append(Check((step, init_lr, warmup_steps), right, hint))
-    return report("gradual linear warmup", fn, checks)
 
 
 # ----------------------------------------------------------------------------------
@@ -194,24 +165,6 @@ def check_linear_warmup(fn: Callable[[int, float, int], float]) -> bool:
 solution_linear_lr_300 = 0.05 * (0.2 + 0.8 * 300 / 500)
 
 
-@checker("LinearLR(0.2, 500) at step 300", takes_function=False)
-def check_linear_lr_300(rate: Any) -> bool:
-    """Check a prediction: the rate of ``LinearLR(start_factor=0.2, total_iters=500)``
-    on a base rate of 0.05 at step 300."""
-    mistakes = {
-        "LinearLR starts at start_factor × base rate (0.01), not at 0 as Goyal's ramp does.":
-            0.05 * 300 / 500,
-        "the factor climbs by 1 − start_factor = 0.8 during the warmup, not by 1.":
-            0.05 * 0.2 + 0.05 * 300 / 500,
-        "300 < total_iters = 500: the warmup is not over yet.": 0.05,
-        "0.01 is the rate at step 0 only; the factor grows at every step.": 0.05 * 0.2,
-        "the factor multiplies the base rate 0.05.": 0.2 + 0.8 * 300 / 500,
-        "step 0 has the factor start_factor: at step 300, 300 steps of the ramp are done, "
-        "not 301.": 0.05 * (0.2 + 0.8 * 301 / 500),
-    }
-    return report_value("LinearLR(0.2, 500) at step 300", rate, solution_linear_lr_300, mistakes,
-                        "the factor goes from start_factor to 1 in a straight line over "
-                        "total_iters steps; the rate is the factor × 0.05.", rel=1e-3)
 
 
 # ----------------------------------------------------------------------------------

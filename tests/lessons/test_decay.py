@@ -1,4 +1,4 @@
-"""Tests of the schedule and warmup lessons' code: lrcourse.annealing, the schedule
+"""Tests of the schedule and warmup lessons' code: lrcourse.lessons.decay, the schedule
 figures, the schedule designer widget and the exercises, against torch schedulers,
 torch.optim.Adagrad, hand arithmetic and naive loops."""
 
@@ -16,10 +16,12 @@ import torch
 from matplotlib.figure import Figure
 from torch.optim import lr_scheduler as L
 
-from lrcourse import annealing as A
 from lrcourse import schedules as S
-from lrcourse.exercises import schedules as E
-from lrcourse.widgets import schedules as WS
+from lrcourse.exercises import decay as E
+from lrcourse.exercises import warmup as EW
+from lrcourse.lessons import decay as A
+from lrcourse.plots import decay as PD
+from lrcourse.widgets import decay as WS
 
 # ----------------------------------------------------------------------------------
 # The toy problem
@@ -171,26 +173,26 @@ def test_scheduler_first_warns_and_skips_the_first_rate():
     ],
 )
 def test_designer_rates_equal_the_torch_scheduler(name, kwargs, reference):
-    ours = WS.designer_rates(name, lr=0.1, epochs=200, **kwargs)
+    ours = A.designer_rates(name, lr=0.1, epochs=200, **kwargs)
     ref = S.torch_schedule_values(reference, 200, lr=0.1)
     for a, b in zip(ours, ref, strict=True):
         assert math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-15)
 
 
 def test_designer_inverse_time_warmup_and_constant():
-    assert WS.designer_rates("inverse time", lr=0.1, decay_rate=0.1, epochs=11)[10] == 0.05
-    rates = WS.designer_rates("constant", lr=0.2, warmup=3, epochs=6)
+    assert A.designer_rates("inverse time", lr=0.1, decay_rate=0.1, epochs=11)[10] == 0.05
+    rates = A.designer_rates("constant", lr=0.2, warmup=3, epochs=6)
     assert rates == pytest.approx([0.05, 0.1, 0.15, 0.2, 0.2, 0.2])
 
 
 def test_schedule_figure_returns_figure_and_text_and_reports_bad_milestones():
-    fig, text = WS.schedule_figure("multistep", 0.1, 0.5, 50, "50, 125, 160", 0.05, 0, 200)
+    fig, text = PD.schedule_figure("multistep", 0.1, 0.5, 50, "50, 125, 160", 0.05, 0, 200)
     assert isinstance(fig, Figure)
     assert text == ("multistep: rate at epoch 0 = 0.1, 50 = 0.05, 100 = 0.05, 150 = 0.025, "
                     "last (199) = 0.0125")
-    fig, text = WS.schedule_figure("multistep", 0.1, 0.5, 50, "50, 40", 0.05, 0, 200)
+    fig, text = PD.schedule_figure("multistep", 0.1, 0.5, 50, "50, 40", 0.05, 0, 200)
     assert isinstance(fig, Figure) and "milestones" in text and "increasing" in text
-    fig, text = WS.schedule_figure("multistep", 0.1, 0.5, 50, "fifty", 0.05, 0, 200)
+    fig, text = PD.schedule_figure("multistep", 0.1, 0.5, 50, "fifty", 0.05, 0, 200)
     assert "milestones" in text
 
 
@@ -206,28 +208,29 @@ def test_designer_panel_redraws_when_a_control_changes():
 
 def test_designer_refuses_bad_input():
     with pytest.raises(ValueError, match="schedule"):
-        WS.designer_rates("linear")
+        A.designer_rates("linear")
     with pytest.raises(ValueError, match="epochs"):
-        WS.designer_rates("step", epochs=0)
+        A.designer_rates("step", epochs=0)
     with pytest.raises(ValueError, match="milestones"):
-        WS.parse_milestones("1, x")
+        A.parse_milestones("1, x")
 
 
 def test_plots_label_their_axes():
-    from lrcourse.plots import schedules as P
+    from lrcourse.plots.schedules import plot_rates
+    from lrcourse.plots.train import plot_histories
 
     fig = Figure()
     ax = fig.subplots()
-    P.plot_rates({"a": [0.1, 0.0, 0.05]}, ax)
+    plot_rates({"a": [0.1, 0.0, 0.05]}, ax)
     assert ax.get_yscale() == "log" and ax.get_xlabel() == "epoch" and ax.get_legend()
     axes = Figure().subplots(1, 3)
     from lrcourse.train import History
 
     h = History(loss=[1.0, float("nan")], lr=[0.0, 0.1], val_step=[1], val_accuracy=[0.5])
-    P.plot_histories({"run": h}, axes)
+    plot_histories({"run": h}, axes)
     assert all(a.get_title() for a in axes)
     with pytest.raises(ValueError, match="axes"):
-        P.plot_histories({"run": h}, axes[:2])
+        plot_histories({"run": h}, axes[:2])
 
 
 # ----------------------------------------------------------------------------------
@@ -279,7 +282,7 @@ def test_mystery_curve_is_not_a_schedule_printed_in_the_lesson():
     import json
     from pathlib import Path
 
-    cells = json.loads((Path(__file__).parent.parent / "notebooks" / "07_lr_schedulers.ipynb")
+    cells = json.loads((Path(__file__).parents[2] / "notebooks" / "07_lr_schedulers.ipynb")
                        .read_text())["cells"]
     before = "".join("".join(c["source"]) for c in cells
                      if "mystery_curve()" not in "".join(c["source"]))
@@ -308,14 +311,14 @@ def test_exponential_sum_prediction(capsys):
 
 
 def test_linear_warmup_checker(capsys):
-    assert E.check_linear_warmup(E.solution_linear_warmup)
-    assert E.check_linear_warmup(
+    assert EW.check_linear_warmup(EW.solution_linear_warmup)
+    assert EW.check_linear_warmup(
         lambda t, lr, w: S.linear_warmup_lr(t, base_lr=lr, warmup_steps=w))
-    assert not E.check_linear_warmup(lambda t, lr, w: ...)
+    assert not EW.check_linear_warmup(lambda t, lr, w: ...)
     assert "not done yet" in capsys.readouterr().out
-    assert not E.check_linear_warmup(lambda t, lr, w: min(1.0, (t + 1) / w) * lr)
+    assert not EW.check_linear_warmup(lambda t, lr, w: min(1.0, (t + 1) / w) * lr)
     assert "step + 1" in capsys.readouterr().out
-    assert not E.check_linear_warmup(lambda t, lr, w: t / w * lr)
+    assert not EW.check_linear_warmup(lambda t, lr, w: t / w * lr)
     assert "stays at init_lr" in capsys.readouterr().out
 
 
@@ -323,16 +326,16 @@ def test_linear_lr_300_prediction(capsys):
     torch_rates = S.torch_schedule_values(lambda o: L.LinearLR(o, start_factor=0.2, total_iters=500),
                                           301, lr=0.05)
     assert torch_rates[300] == pytest.approx(E.solution_linear_lr_300, rel=1e-9)
-    assert E.check_linear_lr_300(torch_rates[300])
+    assert EW.check_linear_lr_300(torch_rates[300])
     assert "✅" in capsys.readouterr().out
-    assert not E.check_linear_lr_300(...)
+    assert not EW.check_linear_lr_300(...)
     assert "not done yet" in capsys.readouterr().out
     goyal = S.linear_warmup_lr(300, base_lr=0.05, warmup_steps=500)
     for wrong, hint in [(goyal, "not at 0"), (0.04, "not by 1"), (0.05, "not over yet"),
                         (torch_rates[0], "step 0 only"), (0.68, "multiplies the base rate"),
                         (torch_rates[300] + 0.05 * 0.8 / 500, "not 301"),
                         (0.02, "straight line")]:
-        assert not E.check_linear_lr_300(wrong)
+        assert not EW.check_linear_lr_300(wrong)
         out = capsys.readouterr().out
         assert "❌" in out and hint in out, (wrong, out)
 
@@ -343,7 +346,7 @@ def test_linear_lr_300_prediction(capsys):
 
 
 def test_article_gradual_warmup_replays_the_articles_loop():
-    from lrcourse.warmup_demo import article_gradual_warmup
+    from lrcourse.lessons.warmup import article_gradual_warmup
 
     rates = article_gradual_warmup(15000, 2500, 0.1)
     assert len(rates) == 15000
@@ -359,7 +362,7 @@ def test_article_gradual_warmup_replays_the_articles_loop():
 
 
 def test_warmup_cosine_equals_lambda_times_cosine_in_torch():
-    from lrcourse.warmup_demo import warmup_cosine_lr
+    from lrcourse.lessons.warmup import warmup_cosine_lr
 
     ours = S.schedule_values(warmup_cosine_lr, 360, base_lr=0.03, warmup_steps=100,
                              total_steps=360)
@@ -376,7 +379,7 @@ def test_warmup_cosine_equals_lambda_times_cosine_in_torch():
 
 
 def test_warmup_experiment_runs_a_short_reproducible_training():
-    from lrcourse.warmup_demo import warmup_cosine_lr, warmup_experiment
+    from lrcourse.lessons.warmup import warmup_cosine_lr, warmup_experiment
 
     a = warmup_experiment(5, lr=0.01, seed=0, epochs=1, depth=2, hidden=16)
     assert len(a.loss) == 45 and len(a.val_accuracy) == 1 and not a.diverged

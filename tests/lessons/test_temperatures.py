@@ -1,4 +1,4 @@
-"""Tests of the moving-average lesson: lrcourse.ewma_measures, its figures, widget and exercises.
+"""Tests of the moving-average lesson: lrcourse.lessons.temperatures, its figures, widget and exercises.
 
 References: hand arithmetic, the source's own loop on torch.manual_seed(0);
 torch.randn(30) * 10, closed forms (a ramp's steady lag, the sum of the weights),
@@ -23,7 +23,8 @@ from matplotlib.figure import Figure  # noqa: E402
 
 from lrcourse.data import load_temperatures, random_temperatures  # noqa: E402
 from lrcourse.ewma import effective_window, ewma  # noqa: E402
-from lrcourse.ewma_measures import (  # noqa: E402
+from lrcourse.exercises import temperatures as ex  # noqa: E402
+from lrcourse.lessons.temperatures import (  # noqa: E402
     best_lag,
     ewma_weights,
     lag_errors,
@@ -31,9 +32,8 @@ from lrcourse.ewma_measures import (  # noqa: E402
     steady_lag,
     weight_sum,
 )
-from lrcourse.exercises import ewma as ex  # noqa: E402
-from lrcourse.plots import ewma as eplots  # noqa: E402
-from lrcourse.widgets import ewma as ewidgets  # noqa: E402
+from lrcourse.plots import temperatures as eplots  # noqa: E402
+from lrcourse.widgets import temperatures as ewidgets  # noqa: E402
 
 
 @pytest.fixture(scope="module")

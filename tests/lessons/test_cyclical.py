@@ -10,16 +10,16 @@ import torch
 from matplotlib.figure import Figure
 from torch.optim.lr_scheduler import CyclicLR
 
-from lrcourse.cyclical import max_cyclic_difference, steps_to_accuracy, torch_cyclic_values
-from lrcourse.exercises.clr import (
+from lrcourse.exercises.cyclical import (
     check_triangular2_230,
     check_triangular_lr,
     solution_triangular2_230,
     solution_triangular_lr,
 )
+from lrcourse.lessons.cyclical import max_cyclic_difference, steps_to_accuracy, torch_cyclic_values
 from lrcourse.schedules import cyclical_lr, torch_schedule_values
 from lrcourse.train import History
-from lrcourse.widgets.clr import clr_explorer, clr_figure
+from lrcourse.widgets.cyclical import clr_explorer, clr_figure
 
 matplotlib.use("Agg")
 
@@ -98,7 +98,7 @@ def test_widget_update_function_and_repr():
 
 
 def test_plot_accuracy_race_draws_each_run():
-    from lrcourse.plots.clr import plot_accuracy_race
+    from lrcourse.plots.cyclical import plot_accuracy_race
 
     h = History(val_accuracy=[0.5, 0.9], val_step=[10, 20])
     fig = Figure()

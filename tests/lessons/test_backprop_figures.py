@@ -1,4 +1,4 @@
-"""Tests of what lesson 03 adds to lrcourse.backprop: its figures and the numbers it derives.
+"""Tests of what lesson 03 adds to lrcourse.lessons.backprop: its figures and the numbers it derives.
 
 The published numbers of the worked example are tested in test_backprop.py; here are
 the intermediate factors the lesson prints on the way to dE/dw5 and dE/dw1 (the
@@ -17,7 +17,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
-from lrcourse import backprop as bp  # noqa: E402
+from lrcourse.lessons import backprop as bp  # noqa: E402
 from lrcourse.plots import backprop as bpp  # noqa: E402
 
 

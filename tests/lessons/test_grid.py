@@ -15,7 +15,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from lrcourse.exercises.sweep import (  # noqa: E402
+from lrcourse.exercises.grid import (  # noqa: E402
     check_fastest_rate,
     check_pbt_copies,
     check_rate_choice,
@@ -23,8 +23,22 @@ from lrcourse.exercises.sweep import (  # noqa: E402
     solution_pbt_copies,
     solution_rate_choice,
 )
+from lrcourse.lessons.grid import (  # noqa: E402
+    best_rate,
+    best_runs,
+    describe_run,  # noqa: E402
+    fastest_slowest,
+    largest_drop,
+    linear_fit,
+    optimizers_of,
+    rates_of,
+    spread,
+    steps_matrix,
+    successful_band,
+    valley,
+)
 from lrcourse.models import digits_cnn  # noqa: E402
-from lrcourse.plots.sweep import (  # noqa: E402
+from lrcourse.plots.grid import (  # noqa: E402
     curves_plot,
     fastest_slowest_plot,
     pbt_rates_plot,
@@ -36,25 +50,12 @@ from lrcourse.sweep import (  # noqa: E402
     Member,
     Run,
     SweepResult,
-    grid,
+    grid_members,
     grid_vs_pbt,
     pbt,
     train_many,
 )
-from lrcourse.valleys import (  # noqa: E402
-    best_rate,
-    best_runs,
-    fastest_slowest,
-    largest_drop,
-    linear_fit,
-    optimizers_of,
-    rates_of,
-    spread,
-    steps_matrix,
-    successful_band,
-    valley,
-)
-from lrcourse.widgets.sweep import describe_run, find_run, sweep_explorer, sweep_view  # noqa: E402
+from lrcourse.widgets.grid import find_run, sweep_explorer, sweep_view  # noqa: E402
 
 
 def _run(opt: str, lr: float, status: str, stopped_at: int, history: bool = False) -> Run:
@@ -175,7 +176,7 @@ def test_bad_input_raises_value_error_naming_the_argument(call, name):
 
 def test_valleys_on_a_real_sweep_agree_with_its_rows():
     x, y = _digits()
-    result = train_many(lambda: digits_cnn(seed=0), grid(["sgd", "adam"], [0.01, 0.1, 10.0]),
+    result = train_many(lambda: digits_cnn(seed=0), grid_members(["sgd", "adam"], [0.01, 0.1, 10.0]),
                         x, y, target_accuracy=0.9, max_steps=150, progress=False)
     assert optimizers_of(result) == ["sgd", "adam"] and rates_of(result) == [0.01, 0.1, 10.0]
     for e in fastest_slowest(result):
@@ -309,7 +310,7 @@ def test_rate_choice_checker(capsys):
 def test_grid_vs_pbt_spends_equal_compute_and_the_grid_equals_a_plain_sweep():
     x, y = _digits(300)
     xt, yt, xv, yv = x[:240], y[:240], x[240:], y[240:]
-    members = grid(["sgd", "adam"], [1e-4, 1e-3, 1e-2, 1e-1, 0.3])
+    members = grid_members(["sgd", "adam"], [1e-4, 1e-3, 1e-2, 1e-1, 0.3])
     common = dict(steps=40, ready_every=10, batch_size=32, seed=1, progress=False)
     grid_result, pbt_result = grid_vs_pbt(lambda: digits_cnn(seed=0), members,
                                           xt, yt, xv, yv, **common)
@@ -360,7 +361,7 @@ def test_pbt_copies_prediction_matches_a_real_pbt_run(capsys):
     from lrcourse.models import digits_mlp
 
     x, y = _digits(64)
-    members = grid(["adam"], np.logspace(-5, -1, 10).tolist())
+    members = grid_members(["adam"], np.logspace(-5, -1, 10).tolist())
     result = pbt(lambda: digits_mlp(hidden=4, seed=0), members, x.view(-1, 64), y,
                  steps=300, ready_every=25, batch_size=16, progress=False)
     assert result.ready_steps == list(range(25, 300, 25))

@@ -1,4 +1,4 @@
-"""Tests of lrcourse.surfaces, its figures, its widget and its exercise checkers.
+"""Tests of lrcourse.lessons.surfaces, its figures, its widget and its exercise checkers.
 
 References: PyTorch autograd (the closed-form gradients), hand-written update
 loops (SGD, momentum, AdaGrad), torch.optim against lrcourse.optim on the same
@@ -19,8 +19,8 @@ import pytest  # noqa: E402
 import torch  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from lrcourse import surfaces as S  # noqa: E402
 from lrcourse.exercises import surfaces as ex  # noqa: E402
+from lrcourse.lessons import surfaces as S  # noqa: E402
 from lrcourse.plots import surfaces as splots  # noqa: E402
 from lrcourse.widgets import surfaces as swidgets  # noqa: E402
 

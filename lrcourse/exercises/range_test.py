@@ -25,12 +25,18 @@ The reference solutions are beside the checkers, for teachers.
 from __future__ import annotations
 
 import math
-import numbers
 from typing import Any
 
 import numpy as np
 
-from lrcourse.exercises._base import SetupError, _kind, _one_line, checker
+from lrcourse.exercises._base import (
+    SetupError,
+    _kind,
+    _one_line,
+    answer_problem,
+    checker,
+    value_problem,
+)
 from lrcourse.lr_finder import LRFinder, centred_average
 
 __all__ = [
@@ -83,17 +89,11 @@ def loss_minimum(finder: LRFinder) -> float:
     return float(lrs[int(np.argmin(centred))])
 
 
-def _real(value: Any) -> float | None:
-    """``value`` as a float if it is a real number (not a bool, not a string), else None."""
-    if isinstance(value, bool) or isinstance(value, (str, bytes)):
-        return None
-    if isinstance(value, numbers.Real):
-        return float(value)
-    try:  # numpy scalars and 0-d tensors
-        item = value.item()
-    except (AttributeError, ValueError, RuntimeError, TypeError):
-        return None
-    return _real(item) if not isinstance(item, type(value)) else None
+def _items(value: Any) -> list[Any]:
+    try:
+        return list(value)
+    except TypeError:
+        return []
 
 
 def _answer_of(name: str, pick: Any, todo: str) -> tuple[bool, Any]:
@@ -108,7 +108,7 @@ def _answer_of(name: str, pick: Any, todo: str) -> tuple[bool, Any]:
         except NotImplementedError:
             answer = ...
         except Exception as error:  # a learner's bug: say so, do not crash the lesson
-            print(f"❌ {name}: calling it raised {type(error).__name__}: {error}")
+            print(f"❌ {name}: calling it raised {type(error).__name__}: {_one_line(error)}")
             return False, None
     if answer is None or answer is Ellipsis:
         print(f"⏳ {name}: not done yet. {todo}")
@@ -125,16 +125,14 @@ def _answer_of(name: str, pick: Any, todo: str) -> tuple[bool, Any]:
 def check_lag_decades(answer: Any) -> bool:
     """Check a predicted lag, in decades, of the quick sweep (100 iterations, 1e-7 to 10, f = 0.05)."""
     name = "lag of the quick sweep"
-    ok, answer = _answer_of(name, answer, "Replace ... with your prediction (a number of decades).")
-    if not ok:
+    if answer is None or answer is Ellipsis:
+        print(f"⏳ {name}: not done yet. Replace ... with your prediction (a number of decades).")
         return False
-    value = _real(answer)
-    if value is None:
-        print(f"❌ {name}: give one number (decades of rate), got {answer!r}.")
+    problem = value_problem(answer)
+    if problem:
+        print(f"❌ {name}: {problem}")
         return False
-    if not math.isfinite(value):
-        print(f"❌ {name}: give a finite number, got {value!r}.")
-        return False
+    value = float(answer)
     k = (_N - 1) / math.log10(_END / _START)
     lag = (1 - _F) / _F
     if abs(value - solution_lag_decades) <= _LAG_TOLERANCE:
@@ -180,19 +178,13 @@ def check_clr_bounds(pick: Any, finder: LRFinder, tolerance: float = 3.0) -> boo
     ok, answer = _answer_of(name, pick, "Return (base_lr, max_lr) and run again.")
     if not ok:
         return False
-    try:
-        pair = list(answer) if not isinstance(answer, (str, bytes)) else None
-    except TypeError:
-        pair = None
-    numbers_ = [_real(v) for v in pair] if pair is not None else None
-    if numbers_ is None or len(numbers_) != 2 or None in numbers_:
-        print(f"❌ {name}: return two numbers (base_lr, max_lr), got {_kind(answer)} "
-              f"({_one_line(repr(answer), 40)}).")
+    problem = answer_problem(answer, [1.0, 1.0])
+    if problem is None and (isinstance(answer, (dict, set)) or len(_items(answer)) != 2):
+        problem = f"it returned {_kind(answer)}"
+    if problem:
+        print(f"❌ {name}: {problem.split(';')[0]}; return two numbers (base_lr, max_lr).")
         return False
-    base_lr, max_lr = numbers_
-    if not (math.isfinite(base_lr) and math.isfinite(max_lr)):
-        print(f"❌ {name}: both rates must be finite numbers, got ({base_lr!r}, {max_lr!r}).")
-        return False
+    base_lr, max_lr = (float(v) for v in answer)
     if base_lr <= 0 or max_lr <= 0:
         print(f"❌ {name}: rates are positive, got ({base_lr:.3g}, {max_lr:.3g}). Hint: if you "
               "read the exponent off the log axis (such as -2), the rate is 10 ** -2 = 0.01.")

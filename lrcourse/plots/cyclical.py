@@ -11,12 +11,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
 from lrcourse.plots._base import lr_axis, new_axes
 from lrcourse.schedules import CLR_MODES, cyclical_lr, schedule_values
 from lrcourse.train import History
 
-__all__ = ["plot_accuracy_race", "plot_clr_policies"]
+__all__ = [
+    "plot_accuracy_race",
+    "plot_clr_policies",
+    "clr_figure",
+]
 
 
 def plot_clr_policies(
@@ -68,3 +73,35 @@ def plot_accuracy_race(
     ax.set_title("Validation accuracy during training")
     ax.legend(fontsize="small", loc="lower right")
     return ax
+
+
+def clr_figure(
+    mode: str, base_lr: float, max_lr: float, step_size: int, gamma: float = 0.998,
+    steps: int = 800,
+) -> tuple[Figure, str]:
+    """The cyclical rate of one policy over ``steps`` iterations, and a line of facts.
+
+    Example:
+        >>> clr_figure("triangular", 1e-4, 1e-3, 100)[1]
+        'triangular: cycle = 200 iterations, 4 cycles in 800; rate at iteration 100 = 0.001'
+    """
+    if max_lr < base_lr:
+        # A slider pair can cross; say so instead of raising inside the widget.
+        return _empty_figure(), f"max_lr ({max_lr:g}) is below base_lr ({base_lr:g}): raise it"
+    fig = Figure(figsize=(7.0, 3.4))
+    ax = fig.subplots()
+    plot_clr_policies(base_lr, max_lr, step_size, steps=steps, gamma=gamma, modes=[mode], ax=ax)
+    fig.tight_layout()
+    peak = cyclical_lr(step_size, base_lr, max_lr, step_size, mode=mode, gamma=gamma)
+    text = (
+        f"{mode}: cycle = {2 * step_size} iterations, {steps / (2 * step_size):g} cycles in "
+        f"{steps}; rate at iteration {step_size} = {peak:.3g}"
+    )
+    return fig, text
+
+
+
+def _empty_figure() -> Figure:
+    fig = Figure(figsize=(7.0, 3.4))
+    fig.subplots().set_title("max_lr must be at least base_lr")
+    return fig

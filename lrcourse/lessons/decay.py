@@ -32,8 +32,9 @@ from typing import Any
 
 import torch
 
-from lrcourse._checks import check_finite, check_int
-from lrcourse.surfaces import SADDLE
+from lrcourse import schedules as S
+from lrcourse._checks import check_finite, check_int, shown
+from lrcourse.lessons.surfaces import SADDLE
 
 __all__ = [
     "TOY_EPOCHS",
@@ -47,6 +48,9 @@ __all__ = [
     "SaddleRun",
     "saddle_descent",
     "adagrad_effective_rates",
+    "DESIGNS",
+    "designer_rates",
+    "parse_milestones",
 ]
 
 #: The toy setup of the lesson: 200 epochs of 10 iterations, SGD(lr=0.1, momentum=0.9).
@@ -313,3 +317,86 @@ def adagrad_effective_rates(lr: float, lr_decay: float, steps: int) -> list[floa
         update = float(w.detach()) - before
         rates.append(-update * (math.sqrt(k) + eps))
     return rates
+
+
+#: The decays the designer offers, and the settings each one reads.
+DESIGNS = {
+    "step": ("lr", "gamma", "step_size"),
+    "multistep": ("lr", "gamma", "milestones"),
+    "exponential": ("lr", "gamma"),
+    "inverse time": ("lr", "decay_rate"),
+    "cosine": ("lr",),
+    "constant": ("lr",),
+}
+
+
+
+def parse_milestones(text: str) -> list[int]:
+    """``"50, 125, 160"`` -> ``[50, 125, 160]``; raises ``ValueError`` naming ``milestones``.
+
+    Example::
+
+        >>> parse_milestones("30, 80")
+        [30, 80]
+    """
+    if not isinstance(text, str):
+        raise ValueError(f"milestones must be text like '50, 125, 160', got {shown(text)}")
+    parts = [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]
+    try:
+        values = [int(p) for p in parts]
+    except ValueError:
+        raise ValueError(
+            f"milestones must be whole epochs separated by commas, like '50, 125, 160', "
+            f"got {shown(text)}"
+        ) from None
+    return S._check_increasing("milestones", values)
+
+
+
+def designer_rates(
+    schedule: str,
+    lr: float = 0.1,
+    gamma: float = 0.5,
+    step_size: int = 50,
+    milestones: str = "50, 125, 160",
+    decay_rate: float = 0.05,
+    warmup: int = 0,
+    epochs: int = 200,
+) -> list[float]:
+    """The rate of every epoch 0 .. epochs - 1 for the designer's settings.
+
+    Args:
+        schedule: one of :data:`DESIGNS`.
+        lr: the base rate lr_0.
+        gamma: factor per decay (step, multistep) or per epoch (exponential).
+        step_size: epochs between two decays (step).
+        milestones: the epochs of the decays, as text (multistep).
+        decay_rate: inverse time: lr_0 / (1 + decay_rate * t).
+        warmup: epochs of linear warmup before the decay takes over fully (0: none).
+        epochs: how many epochs to list, >= 1.
+
+    Example::
+
+        >>> designer_rates("multistep", lr=0.1, gamma=0.5, milestones="2", epochs=4)
+        [0.1, 0.1, 0.05, 0.05]
+    """
+    if schedule not in DESIGNS:
+        raise ValueError(f"schedule must be one of {sorted(DESIGNS)}, got {shown(schedule)}")
+    check_int("epochs", epochs, 1)
+    check_int("warmup", warmup, 0)
+    if schedule == "step":
+        rates = S.schedule_values(S.step_lr, epochs, base_lr=lr, step_size=step_size,
+                                  gamma=gamma)
+    elif schedule == "multistep":
+        rates = S.schedule_values(S.multistep_lr, epochs, base_lr=lr,
+                                  milestones=parse_milestones(milestones), gamma=gamma)
+    elif schedule == "exponential":
+        rates = S.schedule_values(S.exponential_lr, epochs, base_lr=lr, gamma=gamma)
+    elif schedule == "inverse time":
+        rates = S.schedule_values(S.inverse_time_lr, epochs, base_lr=lr, decay_rate=decay_rate)
+    elif schedule == "cosine":
+        rates = S.schedule_values(S.cosine_lr, epochs, base_lr=lr, total_steps=epochs)
+    else:
+        check_finite("lr", lr, 0)
+        rates = [float(lr)] * epochs
+    return [r * min(1.0, (t + 1) / (warmup + 1)) for t, r in enumerate(rates)]

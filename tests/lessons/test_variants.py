@@ -1,4 +1,4 @@
-"""Tests of lrcourse.variants, its figures, its widget and its exercise checkers.
+"""Tests of lrcourse.lessons.variants, its figures, its widget and its exercise checkers.
 
 References: torch autograd and torch.optim.SGD running the same softmax
 regression, DataLoader's batch counts, the syllabus' numbers (196 and 1,960
@@ -21,8 +21,8 @@ import torch.nn.functional as F  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from torch.utils.data import DataLoader  # noqa: E402
 
-from lrcourse import variants as v  # noqa: E402
 from lrcourse.exercises import variants as ex  # noqa: E402
+from lrcourse.lessons import variants as v  # noqa: E402
 from lrcourse.plots import variants as vplots  # noqa: E402
 from lrcourse.widgets import variants as vwidgets  # noqa: E402
 

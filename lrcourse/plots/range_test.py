@@ -36,7 +36,14 @@ from lrcourse.lr_finder import (
 )
 from lrcourse.plots._base import lr_axis, new_axes
 
-__all__ = ["compare_with_torch_lr_finder", "draw_sweep_reading", "plot_range_curves", "read_sweep"]
+__all__ = [
+    "compare_with_torch_lr_finder",
+    "draw_sweep_reading",
+    "plot_range_curves",
+    "read_sweep",
+    "Curves",
+    "range_test_figure",
+]
 
 
 def plot_range_curves(
@@ -247,3 +254,38 @@ def compare_with_torch_lr_finder(
         ax.plot(b["lr"], b["loss"], linestyle="--", color="C1", label="torch-lr-finder")
         ax.legend(fontsize="small")
     return facts
+
+
+Curves = Mapping[int, tuple[Sequence[float], Sequence[float]]]
+
+
+
+def range_test_figure(
+    curves: Curves, num_iter: int, smooth_f: float = 0.05, rule: str = "steepest"
+) -> tuple[Figure, str]:
+    """The sweep of ``num_iter`` iterations read with ``smooth_f`` and ``rule``, and a line of facts.
+
+    Example (a made-up curve over 2 decades that falls, then rises):
+        >>> lrs = [1e-3 * 10 ** (i / 20) for i in range(41)]
+        >>> raw = [2.0 - i / 20 if i < 30 else 0.5 + (i - 30) / 5 for i in range(41)]
+        >>> range_test_figure({41: (lrs, raw)}, 41, smooth_f=0.2)[1]
+        '41 iterations, 20 per decade; f = 0.2 lags 4 iterations = 0.2 decades. steepest: 0.0282, 0.05 decades above the loss minimum 0.0251'
+    """
+    if num_iter not in curves:
+        raise ValueError(f"num_iter must be one of the recorded sweeps {sorted(curves)}, "
+                         f"got {num_iter!r}")
+    lrs, raw = curves[num_iter]
+    reading = read_sweep(lrs, raw, smooth_f=smooth_f, rule=rule)
+    fig = Figure(figsize=(7.0, 3.6))
+    draw_sweep_reading(fig.subplots(), lrs, raw, reading, rule)
+    fig.tight_layout()
+    offset = reading["offset"]
+    where = "at" if round(offset, 2) == 0 else ("below" if offset < 0 else "above")
+    distance = "" if where == "at" else f"{abs(offset):.2f} decades "
+    text = (
+        f"{num_iter} iterations, {reading['per_decade']:.0f} per decade; f = {smooth_f:g} lags "
+        f"{reading['lag_iterations']:.0f} iterations = {reading['lag_decades']:.2g} decades. "
+        f"{rule}: {reading['suggestion']:.3g}, {distance}{where} the loss minimum "
+        f"{reading['loss_minimum']:.3g}"
+    )
+    return fig, text
