@@ -1,4 +1,4 @@
-"""Exercises of the schedule and warmup lessons.
+"""Exercises of the schedulers lesson (decay schedules).
 
 - ``check_multistep_rate(fn)`` (schedulers): ``fn(epoch)`` returns the rate of epoch
   ``epoch`` under ``MultiStepLR(milestones=[50, 125, 160], gamma=0.5)`` from 0.1.
@@ -7,11 +7,6 @@
   20, 0.016 from epoch 45 and 0.0064 from epoch 85).
 - ``check_exponential_sum(total)`` (schedulers, a prediction): the sum of all the
   rates of ``ExponentialLR(gamma=0.99)`` from 0.1, over infinitely many epochs.
-- ``check_linear_warmup(fn)`` (warmup): ``fn(step, init_lr, warmup_steps)`` returns
-  the gradual warmup rate of Goyal et al.: ``step / warmup_steps * init_lr`` before
-  ``warmup_steps``, ``init_lr`` after.
-- ``check_linear_lr_300(rate)`` (warmup, a prediction): the rate at step 300 of
-  ``LinearLR(start_factor=0.2, total_iters=500)`` on a base rate of 0.05.
 
 Reference solutions for teachers are the ``solution_*`` functions and constants.
 """
@@ -44,7 +39,6 @@ __all__ = [
     "SOLUTION_GAMMA",
     "solution_curve_settings",
     "solution_exponential_sum",
-    "solution_linear_lr_300",
 ]
 
 #: The mystery curve's length in epochs.
@@ -160,9 +154,6 @@ def check_curve_settings(milestones: Any, gamma: Any) -> bool:
 # Prediction (warmup lesson)
 # ----------------------------------------------------------------------------------
 
-#: The rate at step 300 of LinearLR(start_factor=0.2, total_iters=500) on a base rate
-#: of 0.05: the factor climbs from 0.2 to 1 in 500 steps, 0.2 + 0.8 * 300/500 = 0.68.
-solution_linear_lr_300 = 0.05 * (0.2 + 0.8 * 300 / 500)
 
 
 

@@ -15,9 +15,13 @@ from collections.abc import Callable
 from typing import Any
 
 from lrcourse.exercises._base import Check, checker, diagnose, report, report_value
-from lrcourse.exercises.decay import solution_linear_lr_300
 
-__all__ = ["check_linear_warmup", "check_linear_lr_300", "solution_linear_warmup"]
+__all__ = [
+    "check_linear_warmup",
+    "check_linear_lr_300",
+    "solution_linear_warmup",
+    "solution_linear_lr_300",
+]
 
 
 def solution_linear_warmup(step: int, init_lr: float, warmup_steps: int) -> float:
@@ -70,3 +74,8 @@ def check_linear_lr_300(rate: Any) -> bool:
     return report_value("LinearLR(0.2, 500) at step 300", rate, solution_linear_lr_300, mistakes,
                         "the factor goes from start_factor to 1 in a straight line over "
                         "total_iters steps; the rate is the factor × 0.05.", rel=1e-3)
+
+
+#: The rate at step 300 of LinearLR(start_factor=0.2, total_iters=500) on a base rate
+#: of 0.05: the factor climbs from 0.2 to 1 in 500 steps, 0.2 + 0.8 * 300/500 = 0.68.
+solution_linear_lr_300 = 0.05 * (0.2 + 0.8 * 300 / 500)

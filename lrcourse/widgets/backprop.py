@@ -1,4 +1,7 @@
-"""Widget of the backpropagation lesson: train the 2-2-2 network with your own settings."""
+"""Widget of the backpropagation lesson: train the 2-2-2 network with your own settings.
+
+Its update function is :func:`lrcourse.plots.backprop.training_figure`.
+"""
 
 from __future__ import annotations
 

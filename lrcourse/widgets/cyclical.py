@@ -1,6 +1,6 @@
 """Widget of the cyclical-learning-rate lesson: sliders that redraw the CLR curve.
 
-:func:`clr_figure` is the plain update function (tested without a browser);
+:func:`lrcourse.plots.cyclical.clr_figure` is the plain update function (tested without a browser);
 :func:`clr_explorer` wraps it in a :class:`~lrcourse.widgets._base.Panel`.
 """
 

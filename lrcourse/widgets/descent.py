@@ -5,7 +5,7 @@
 - :func:`first_step_widget`: one slider for the learning rate; shows a single
   SGD step on w^2/2 from w = 1 (the start-here lesson's example).
 
-Their update functions, :func:`descent_figure` and :func:`first_step_figure`,
+Their update functions, :func:`lrcourse.plots.descent.descent_figure` and :func:`lrcourse.plots.descent.first_step_figure`,
 are plain functions returning a ``Figure`` and a line of text.
 """
 

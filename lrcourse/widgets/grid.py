@@ -1,6 +1,6 @@
 """Explore a finished sweep: pick an optimizer and a learning rate, see its valley and curves.
 
-The widget only reads a ``SweepResult`` computed beforehand (with
+Its update function is :func:`lrcourse.plots.grid.sweep_view`. The widget only reads a ``SweepResult`` computed beforehand (with
 ``record_every`` set, so every run has curves), so it answers at once.
 """
 

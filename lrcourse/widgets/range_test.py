@@ -1,6 +1,6 @@
 """Widget of the range-test lesson: sweep length, smoothing and rule -> where the suggestion lands.
 
-:func:`range_test_figure` is the plain update function (tested without a browser);
+:func:`lrcourse.plots.range_test.range_test_figure` is the plain update function (tested without a browser);
 :func:`range_test_explorer` wraps it in a :class:`~lrcourse.widgets._base.Panel`.
 
 Running a range test for every slider position would take a second or more each

@@ -5,7 +5,7 @@
   next to its loss curve, optionally with the other five optimizers at the
   lesson's rates for comparison.
 
-Its update function :func:`race_figure` is a plain function returning a
+Its update function :func:`lrcourse.plots.surfaces.race_figure` is a plain function returning a
 ``Figure`` and a line of text.
 """
 

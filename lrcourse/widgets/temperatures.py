@@ -4,7 +4,7 @@
   redraws the year of Seattle temperatures with its EWMA (started at S_0 = 0,
   as in Adam), and the first 30 days close up.
 
-Its update function, :func:`ewma_figure`, is a plain function returning a
+Its update function, :func:`lrcourse.plots.temperatures.ewma_figure`, is a plain function returning a
 ``Figure`` and a line of text (effective window, lag, roughness, first day).
 """
 

@@ -3,7 +3,7 @@
 :func:`first_steps_explorer` has a menu for the optimizer and sliders for the
 learning rate, the shared averaging factor "beta" (momentum's beta, RMSprop's
 alpha, Adam's beta1, Adadelta's rho) and the number of steps. Its update function,
-:func:`first_steps_figure`, is a plain function returning a ``Figure`` and a line
+:func:`lrcourse.plots.two_steps.first_steps_figure`, is a plain function returning a ``Figure`` and a line
 of text.
 """
 

@@ -1,4 +1,7 @@
-"""Widget of the gradient-descent-variants lesson: batch size and learning rate -> loss curve."""
+"""Widget of the gradient-descent-variants lesson: batch size and learning rate -> loss curve.
+
+Its update function is :func:`lrcourse.plots.variants.batch_size_figure`.
+"""
 
 from __future__ import annotations
 
