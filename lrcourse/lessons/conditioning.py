@@ -110,7 +110,7 @@ def _eigenvalues(eigenvalues: Any) -> list[float]:
     if isinstance(eigenvalues, (int, float)) and not isinstance(eigenvalues, bool):
         eigenvalues = [eigenvalues]
     try:
-        values = [float(v) for v in eigenvalues]
+        values = [] if isinstance(eigenvalues, (str, bytes)) else [float(v) for v in eigenvalues]
     except (TypeError, ValueError):
         values = []
     if not values or not all(math.isfinite(v) and v > 0 for v in values) or any(
