@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import inspect
 import math
+import numbers
 import signal
 import sys
 import threading
@@ -46,8 +47,15 @@ class Check:
     hint: str = ""
 
 
+def _complex(value: Any) -> bool:
+    """A number of a complex type (Python's, NumPy's or a 0-d tensor's), even with 0 imaginary part."""
+    if getattr(value, "ndim", 0) == 0 and getattr(value, "is_complex", None) is not None:
+        return bool(value.is_complex())
+    return isinstance(value, numbers.Complex) and not isinstance(value, numbers.Real)
+
+
 def _close(got: Any, expected: Any, rel: float, abs_: float) -> bool:
-    if isinstance(got, (str, bytes, bool)):
+    if isinstance(got, (str, bytes, bool)) or _complex(got):
         return False
     if isinstance(expected, (list, tuple)):
         try:
@@ -198,6 +206,9 @@ def answer_problem(got: Any, expected: Any) -> str | None:
         return f"it returned {_kind(got)}; return one number (float(...) of a single value)."
     if isinstance(got, (list, tuple)):
         return None  # a list where one number is expected: the comparison says so
+    if _complex(got):
+        return (f"it returned the complex number {_one_line(got)}; return a real number "
+                "(for a complex root r, its size abs(r)).")
     try:
         value = float(got)
     except (TypeError, ValueError):
