@@ -9,7 +9,7 @@ it is used up, and training with it afterwards runs at the final rate.
 
 Symbols used throughout:
 
-    t        the index: epoch for the decays of lesson F, iteration (batch) otherwise;
+    t        the index: epoch for the decays of lesson 07, iteration (batch) otherwise;
              t = 0 is the first epoch or batch
     lr_0     base_lr, the rate the schedule starts from or returns to
     lr_t     the rate to use for epoch or batch t
@@ -25,9 +25,10 @@ The indices follow PyTorch: a torch scheduler that has been stepped ``t`` times
 (``optimizer.step(); scheduler.step()`` in each epoch or batch) has
 ``scheduler.get_last_lr()[0] == schedule(t, ...)``.
 
-Decays (lesson F): ``step_lr``, ``multistep_lr``, ``exponential_lr``,
-``inverse_time_lr``, ``cosine_lr``. Warmups (lesson G): ``linear_warmup_lr``,
-``constant_warmup_lr``, ``warmup_piecewise_lr``. Cycles (lesson H): ``cyclical_lr``.
+Decays (lesson 07, ``07_lr_schedulers``): ``step_lr``, ``multistep_lr``,
+``exponential_lr``, ``inverse_time_lr``, ``cosine_lr``. Warmups (lesson 08,
+``08_warmup``): ``linear_warmup_lr``, ``constant_warmup_lr``, ``warmup_piecewise_lr``.
+Cycles (lesson 09, ``09_cyclical_lr``): ``cyclical_lr``.
 
 Two helpers connect them to the rest of the course:
 
@@ -136,7 +137,7 @@ def _check_increasing(name: str, value: Any) -> list[int]:
 
 
 # ----------------------------------------------------------------------------------
-# Decay (lesson F)
+# Decay (lesson 07: schedulers and decay)
 # ----------------------------------------------------------------------------------
 
 
@@ -296,7 +297,7 @@ def cosine_lr(step: int, base_lr: float, total_steps: int, min_lr: float = 0.0) 
 
 
 # ----------------------------------------------------------------------------------
-# Warmup (lesson G)
+# Warmup (lesson 08)
 # ----------------------------------------------------------------------------------
 
 
@@ -457,7 +458,7 @@ def warmup_piecewise_lr(
 
 
 # ----------------------------------------------------------------------------------
-# Cyclical learning rates (lesson H)
+# Cyclical learning rates (lesson 09)
 # ----------------------------------------------------------------------------------
 
 
