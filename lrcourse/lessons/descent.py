@@ -54,8 +54,8 @@ __all__ = [
     "gradient_descent",
     "parabola",
     "parabola_grad",
+    "steps_for_rates",
     "steps_to_tolerance",
-    "valley",
 ]
 
 #: Curvature of the worked example y = 4 x^2 = (8/2) x^2: its gradient is 8 x.
@@ -299,18 +299,22 @@ def steps_to_tolerance(
     return None
 
 
-def valley(
+def steps_for_rates(
     lrs: Sequence[float],
     x0: float = 2.0,
     tol: float = 1e-6,
     max_steps: int = 1000,
     curvature: float = CURVATURE,
 ) -> list[int | None]:
-    """:func:`steps_to_tolerance` for every rate in ``lrs``: the "valley" curve.
+    """:func:`steps_to_tolerance` for every rate in ``lrs``, in the same order.
 
-    Plotted against log(lr), the steps needed fall as the rate grows, reach
-    their bottom near the one-step rate 1/c, and climb again towards the edge
-    2/c; outside the band the budget runs out (``None``).
+    Plotted against log(lr) the counts draw the lesson's "valley": they fall as
+    the rate grows, reach their bottom near the one-step rate 1/c, and climb
+    again towards the edge 2/c; outside the band the budget runs out (``None``).
+
+    Example:
+        >>> steps_for_rates([0.001, 0.1, 0.125, 0.3], max_steps=100)
+        [None, 10, 1, None]
     """
     if isinstance(lrs, (str, bytes)) or not isinstance(lrs, Sequence) or len(lrs) == 0:
         raise ValueError(f"lrs must be a non-empty sequence of rates, got {lrs!r}")
