@@ -183,6 +183,11 @@ def ewma(
     _check_first(first, bias_correction)
     y, out_dtype = _as_series(values)
 
+    # Every average is a weighted mean of the values (and of S_0 = 0 when not
+    # corrected): rounding must not carry one beyond them, nor past the largest float.
+    low, high = y.min().item(), y.max().item()
+    if first == "zero" and not bias_correction:
+        low, high = min(low, 0.0), max(high, 0.0)
     # The average is linear in the values: work on them scaled into [-1, 1] when they
     # are so large that the blocks' growth factor would overflow (see _MAX_SCALE_LOG).
     scale = y.abs().max().item()
@@ -193,7 +198,7 @@ def ewma(
     if bias_correction and beta > 0.0:
         t = torch.arange(1, len(y) + 1, dtype=torch.float64)
         s = s / (1 - torch.exp(t * math.log(beta)))  # / (1 - beta^t)
-    return s.to(out_dtype)
+    return s.clamp(low, high).to(out_dtype)
 
 
 def _ewma_blocks(y: torch.Tensor, beta: float, s_0: float) -> torch.Tensor:

@@ -284,3 +284,14 @@ def test_beta_may_be_a_numpy_scalar_or_a_0d_tensor(beta):
 def test_bias_correction_must_be_true_or_false():
     with pytest.raises(ValueError, match=r"^bias_correction must be True or False, got 1$"):
         ewma([1.0], 0.5, first="zero", bias_correction=1)
+
+
+@pytest.mark.parametrize("first", ["value", "zero"])
+def test_values_next_to_the_largest_float_stay_finite(first):
+    # Found by hypothesis: scaled down and back up, the second average rounded past
+    # 1.8e308 to inf. Every average is a weighted mean of the values, so it cannot.
+    values = [1.7976931348623147e308, 1.7976931348623155e308]
+    got = ewma(values, 0.17315956477411865, first=first, bias_correction=first == "zero")
+    assert torch.isfinite(got).all()
+    loop = ewma_naive(values, 0.17315956477411865, first=first, bias_correction=first == "zero")
+    torch.testing.assert_close(got, loop, rtol=1e-12, atol=0)
