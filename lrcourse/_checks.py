@@ -258,6 +258,8 @@ def check_instance(name: str, value: Any, cls: type | tuple[type, ...], what: st
 
 def check_nonempty(name: str, value: Any, item: str) -> Any:
     """``value`` (a list, a dict...) if it holds at least one ``item``."""
+    if isinstance(value, str | bytes) or not hasattr(value, "__len__"):
+        raise ValueError(f"{name} must hold at least one {item}, got {shown(value)}")
     if len(value) == 0:
         raise ValueError(f"{name} must hold at least one {item}, got none")
     return value

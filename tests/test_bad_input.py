@@ -349,7 +349,7 @@ case(w_optim.first_steps_explorer, dict(), optimizer=bad_choice(optim.OPTIMIZERS
      lr=bad_real(1e-3, 1), beta=bad_real(0, 0.999), steps=bad_int(1, 100))
 case(w_schedules.schedule_designer, dict(), schedule=bad_choice(tuple(w_schedules.DESIGNS)))
 case(w_surfaces.optimizer_race, dict(), surface=bad_choice(tuple(w_surfaces.SURFACES)),
-     optimizer=bad_choice(tuple(w_surfaces.OPTIMIZERS)), steps=bad_int(10, 2000))
+     optimizer=bad_choice(w_surfaces.ORDER), steps=bad_int(10, 2000))
 case(w_variants.batch_size_explorer, dict(), lr=bad_real(1e-3, 10**0.5), epochs=bad_int(1, 20),
      batch_size=st.one_of(st.integers().filter(lambda b: b not in w_variants.BATCH_SIZES),
                           st.sampled_from([None, "32", 32.5, True])))
