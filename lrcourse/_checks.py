@@ -130,12 +130,20 @@ def check_seed(name: str, value: Any) -> int:
         raise ValueError(f"{name} must be an integer in [0, 2**64 - 1], got {shown(value)}") from None
 
 
-def check_finite(name: str, value: Any, minimum: float | None = None) -> float:
-    """``value`` as a ``float`` if it is a finite real number (and >= ``minimum``, if given)."""
+def check_finite(
+    name: str, value: Any, minimum: float | None = None, *, above: float | None = None
+) -> float:
+    """``value`` as a ``float`` if it is a finite real number, >= ``minimum`` and
+    > ``above`` when they are given (``check_finite("divisor", d, above=1)``)."""
     number = _real(value)
     ok = number is not None and math.isfinite(number)
-    if not ok or (minimum is not None and number < minimum):
+    if ok and minimum is not None:
+        ok = number >= minimum
+    if ok and above is not None:
+        ok = number > above
+    if not ok:
         allowed = "a finite number" + (f" >= {minimum:g}" if minimum is not None else "")
+        allowed += f" > {above:g}" if above is not None else ""
         raise ValueError(f"{name} must be {allowed}, got {shown(value)}")
     return number
 
@@ -305,11 +313,15 @@ def check_series(name: str, values: Any, min_len: int = 1, *, finite: bool = Tru
 def check_loader(name: str, loader: Any) -> Any:
     """``loader`` if it can be iterated over (batches of (inputs, targets)) and, when it
     knows its length, is not empty."""
-    if loader is None or not hasattr(loader, "__iter__"):
+    if not isinstance(loader, Iterable):
         raise ValueError(
             f"{name} must be an iterable of (inputs, targets) batches, got {shown(loader)}"
         )
-    if hasattr(loader, "__len__") and len(loader) == 0:
+    try:
+        size = len(loader)  # type: ignore[arg-type]
+    except TypeError:
+        return loader  # no length (a generator, an iterable dataset): checked when it runs dry
+    if size == 0:
         raise ValueError(f"{name} must yield at least one batch, got an empty loader")
     return loader
 
