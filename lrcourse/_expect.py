@@ -14,6 +14,8 @@ import math
 import numbers
 from typing import Any
 
+from lrcourse._checks import check_finite, check_pair
+
 
 class ExpectationError(AssertionError):
     """A lesson's number fell outside the range the lesson's text relies on."""
@@ -29,8 +31,8 @@ def _as_float(label: str, value: Any, allowed: str = "any") -> float:
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
             raise TypeError(f"{label} must be a real number, got {value!r}")
     value = float(value)
-    if allowed == "finite" and not math.isfinite(value):
-        raise ValueError(f"{label} must be finite, got {value!r}")
+    if allowed == "finite":
+        return check_finite(label, value)
     if allowed == "not nan" and math.isnan(value):
         raise ValueError(f"{label} must be a number or +-inf, got {value!r}")
     return value
@@ -81,9 +83,7 @@ def expect(
     if within is not None:
         if around is not None or rel is not None or abs is not None:
             raise ValueError("give either within=(low, high) or around= with rel=/abs=, not both")
-        if not isinstance(within, tuple | list) or len(within) != 2:
-            raise ValueError(f"within must be a pair (low, high), got {within!r}")
-        low, high = (_as_float(f"within[{i}]", v, "not nan") for i, v in enumerate(within))
+        low, high = check_pair("within", within, lambda name, v: _as_float(name, v, "not nan"))
         if low > high:
             raise ValueError(f"within must have low <= high, got {within!r}")
         described = f"[{low:g}, {high:g}]"
@@ -94,15 +94,11 @@ def expect(
         tolerance = 0.0
         parts = []
         if rel is not None:
-            r = _as_float("rel", rel, "finite")
-            if r < 0:
-                raise ValueError(f"rel must be >= 0, got {rel!r}")
+            r = check_finite("rel", _as_float("rel", rel), 0)
             tolerance += r * math.fabs(centre)
             parts.append(f"{r:.0%}")
         if abs is not None:
-            a = _as_float("abs", abs, "finite")
-            if a < 0:
-                raise ValueError(f"abs must be >= 0, got {abs!r}")
+            a = check_finite("abs", _as_float("abs", abs), 0)
             tolerance += a
             parts.append(f"{a:g}")
         low, high = centre - tolerance, centre + tolerance

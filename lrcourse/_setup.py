@@ -35,7 +35,7 @@ def setup(
     - prints the versions of Python, PyTorch and NumPy once.
 
     Args:
-        seed: a non-negative integer seed.
+        seed: an integer seed in [0, 2**64 - 1], what ``torch.manual_seed`` takes.
         threads: number of CPU threads PyTorch may use, at least 1.
         verbose: print the one-line summary.
         dtype: ``"float32"`` (PyTorch's usual default) or ``"float64"``.
@@ -44,12 +44,11 @@ def setup(
         >>> import lrcourse
         >>> lrcourse.setup(seed=0, verbose=False)
     """
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
-        raise ValueError(f"threads must be a positive integer, got {threads!r}")
-    if dtype not in DTYPES:
-        raise ValueError(f"dtype must be one of {DTYPES}, got {dtype!r}")
+    from lrcourse._checks import check_choice, check_int, check_seed
+
+    seed = check_seed("seed", seed)
+    threads = check_int("threads", threads, 1)
+    dtype = check_choice("dtype", dtype, DTYPES)
 
     import numpy as np
     import torch

@@ -17,7 +17,7 @@
 
 * **MNIST** (``load_mnist``, ``read_idx``): reads the four standard IDX files
   (gzipped or not) from a folder you choose, checks every one against its known
-  SHA-256, and can download missing ones. Nothing is downloaded unless asked.
+  SHA-256, and downloads missing ones only when asked (``download=True``).
 
 Example::
 
@@ -51,7 +51,14 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader, TensorDataset
 
-from lrcourse._checks import check_bool, check_int, check_range, check_seed, shown
+from lrcourse._checks import (
+    check_bool,
+    check_instance,
+    check_int,
+    check_range,
+    check_seed,
+    shown,
+)
 
 __all__ = [
     "DATA_DIR",
@@ -395,8 +402,7 @@ def read_idx(
         >>> images.shape, images.dtype  # doctest: +SKIP
         (torch.Size([10000, 28, 28]), torch.uint8)
     """
-    if not isinstance(path, str | os.PathLike):
-        raise ValueError(f"path must be a file path (str or Path), got {shown(path)}")
+    check_instance("path", path, (str, os.PathLike), "a file path (str or Path)")
     if sha256 is not None:
         if not (isinstance(sha256, str) and re.fullmatch(r"[0-9a-fA-F]{64}", sha256)):
             raise ValueError(f"sha256 must be 64 hexadecimal digits or None, got {shown(sha256)}")
@@ -459,12 +465,27 @@ def _mnist_names(train: bool) -> tuple[str, str]:
     return f"{prefix}-images-idx3-ubyte.gz", f"{prefix}-labels-idx1-ubyte.gz"
 
 
+#: Sizes of the gzipped files, for the messages: the training set, the test set.
+_MNIST_SIZES = {True: "about 9.9 MB", False: "about 1.6 MB"}
+
+
+def _download_hint(root: Path, train: bool) -> str:
+    """How to get the files: the call that downloads them, and where they go."""
+    names = " and ".join(_mnist_names(train))
+    return (
+        f"To download them ({_MNIST_SIZES[train]}), call "
+        f"load_mnist({str(root)!r}, download=True, train={train}): {names} are saved in "
+        f"{root} (created if needed), checked against their SHA-256, and read from there "
+        "from then on, offline."
+    )
+
+
 def _by_hand_hint(root: Path, train: bool) -> str:
     names = " and ".join(_mnist_names(train))
     return (
-        f"To work offline, get {names} on a machine with network access (for example "
-        f"from {MNIST_MIRRORS[0]}) and copy them, gzipped or unzipped, into {root}; "
-        "then call load_mnist with download=False."
+        f"Without network access here, get {names} on a machine that has it (for "
+        f"example from {MNIST_MIRRORS[0]}) and copy them, gzipped or unzipped, into "
+        f"{root}; load_mnist then reads them with download=False."
     )
 
 
@@ -524,11 +545,12 @@ def _read_mnist_file(name: str, root: Path, download: bool, train: bool) -> torc
     if download:
         return _download(name, root, train)
     raise FileNotFoundError(
-        f"{name} is not in {root} and download=False. " + _by_hand_hint(root, train)
+        f"{name} is not in {root}, and load_mnist downloads nothing unless asked "
+        f"(download=False). {_download_hint(root, train)} {_by_hand_hint(root, train)}"
     )
 
 
-def load_mnist(root: str | os.PathLike, download: bool = True, train: bool = True) -> Mnist:
+def load_mnist(root: str | os.PathLike, download: bool = False, train: bool = True) -> Mnist:
     """Read MNIST's training (60,000) or test (10,000) images from ``root``.
 
     ``root`` holds the standard files ``train-images-idx3-ubyte.gz``,
@@ -538,25 +560,26 @@ def load_mnist(root: str | os.PathLike, download: bool = True, train: bool = Tru
     (``MNIST_FILES``) and its header against the expected shape; a file that fails
     is rejected with a message saying why, and is never modified.
 
-    A missing file is downloaded when ``download=True``, from ``MNIST_MIRRORS`` in
-    turn, into a temporary file renamed only once its content checks out. Without a
+    Nothing is downloaded unless asked: by default a missing file is an error whose
+    message gives the call that downloads it and the folder it goes to. With
+    ``download=True`` a missing file is fetched from ``MNIST_MIRRORS`` in turn, into
+    a temporary file in ``root`` renamed only once its content checks out; without a
     network, the error says where to put the files by hand.
 
     Args:
         root: the folder of the files; created if a download needs it.
-        download: fetch missing files.
+        download: fetch missing files (default False: the course works offline).
         train: the 60,000 training images; ``False`` for the 10,000 test images.
 
     Returns:
         ``Mnist(images, labels)``: uint8 images (N, 28, 28), int64 labels 0-9.
 
     Example:
-        >>> test = load_mnist("mnist", download=False, train=False)  # doctest: +SKIP
+        >>> test = load_mnist("mnist", train=False)  # doctest: +SKIP
         >>> test.images.shape  # doctest: +SKIP
         torch.Size([10000, 28, 28])
     """
-    if not isinstance(root, str | os.PathLike):
-        raise ValueError(f"root must be a folder path (str or Path), got {shown(root)}")
+    check_instance("root", root, (str, os.PathLike), "a folder path (str or Path)")
     download = check_bool("download", download)
     train = check_bool("train", train)
     root = Path(root).expanduser()

@@ -51,7 +51,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from lrcourse._checks import check_bool, check_choice, check_range, shown
+from lrcourse._checks import check_beta, check_bool, check_choice, check_series, shown
 
 __all__ = ["FIRST_MODES", "effective_window", "ewma", "ewma_naive"]
 
@@ -66,10 +66,6 @@ _MAX_VALUE = 1e200
 # ----------------------------------------------------------------------------------
 # Argument checks
 # ----------------------------------------------------------------------------------
-
-
-def _check_beta(beta: Any) -> float:
-    return check_range("beta", beta, 0, 1, high_open=True)
 
 
 def _check_first(first: Any, bias_correction: Any) -> None:
@@ -91,22 +87,14 @@ def _as_series(values: Any) -> tuple[torch.Tensor, torch.dtype]:
             series = torch.as_tensor(np.asarray(values))
         except (TypeError, ValueError, RuntimeError) as error:
             raise ValueError(
-                f"values must be a 1-D sequence of real numbers, got {shown(values)}"
+                f"values must be a 1-D sequence of numbers, got {shown(values)}"
             ) from error
     if series.is_complex() or not (series.is_floating_point() or _is_integer_dtype(series)):
-        raise ValueError(f"values must hold real numbers, got dtype {series.dtype} ({values!r})")
-    if series.dim() != 1:
-        raise ValueError(f"values must be 1-D (one series), got shape {tuple(series.shape)}")
-    if series.numel() == 0:
-        raise ValueError(f"values must not be empty, got {shown(values)}")
-    finite = torch.isfinite(series)
-    if not finite.all():
-        i = int((~finite).nonzero()[0])
-        raise ValueError(
-            f"values must be finite numbers, got {series[i].item()!r} at index {i}"
-        )
+        raise ValueError(f"values must hold real numbers, got dtype {series.dtype} ({shown(values)})")
     out_dtype = series.dtype if series.is_floating_point() else torch.float64
-    return series.to(torch.float64), out_dtype
+    series = series.to(torch.float64)
+    check_series("values", series)  # 1-D, not empty, finite
+    return series, out_dtype
 
 
 def _is_integer_dtype(series: torch.Tensor) -> bool:
@@ -136,7 +124,7 @@ def effective_window(beta: float) -> float:
         >>> round(effective_window(0.98), 6)
         50.0
     """
-    beta = _check_beta(beta)
+    beta = check_beta("beta", beta)
     return 1.0 / (1.0 - beta)
 
 
@@ -152,7 +140,7 @@ def ewma_naive(
         >>> ewma_naive([2.0, 4.0], beta=0.5).tolist()
         [2.0, 3.0]
     """
-    beta = _check_beta(beta)
+    beta = check_beta("beta", beta)
     _check_first(first, bias_correction)
     series, out_dtype = _as_series(values)
     y = series.tolist()
@@ -191,10 +179,15 @@ def ewma(
         >>> ewma(torch.tensor([10.0, 0.0, 0.0]), beta=0.9).tolist()
         [10.0, 9.0, 8.100000381469727]
     """
-    beta = _check_beta(beta)
+    beta = check_beta("beta", beta)
     _check_first(first, bias_correction)
     y, out_dtype = _as_series(values)
 
+    # Every average is a weighted mean of the values (and of S_0 = 0 when not
+    # corrected): rounding must not carry one beyond them, nor past the largest float.
+    low, high = y.min().item(), y.max().item()
+    if first == "zero" and not bias_correction:
+        low, high = min(low, 0.0), max(high, 0.0)
     # The average is linear in the values: work on them scaled into [-1, 1] when they
     # are so large that the blocks' growth factor would overflow (see _MAX_SCALE_LOG).
     scale = y.abs().max().item()
@@ -205,7 +198,7 @@ def ewma(
     if bias_correction and beta > 0.0:
         t = torch.arange(1, len(y) + 1, dtype=torch.float64)
         s = s / (1 - torch.exp(t * math.log(beta)))  # / (1 - beta^t)
-    return s.to(out_dtype)
+    return s.clamp(low, high).to(out_dtype)
 
 
 def _ewma_blocks(y: torch.Tensor, beta: float, s_0: float) -> torch.Tensor:

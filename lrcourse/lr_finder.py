@@ -69,11 +69,15 @@ from torch import nn
 
 from lrcourse._checks import (
     check_bool,
+    check_callable,
     check_choice,
     check_finite,
+    check_instance,
     check_int,
+    check_loader,
     check_loss,
     check_range,
+    check_series,
     shown,
 )
 
@@ -202,8 +206,7 @@ def lag_in_decades(smooth_f: float, start_lr: float, end_lr: float, num_iter: in
         0.318
     """
     _check_schedule(start_lr, end_lr, num_iter, "exp")
-    if isinstance(smooth_f, bool) or not isinstance(smooth_f, (int, float)) or not 0 < smooth_f < 1:
-        raise ValueError(f"smooth_f must be a number in (0, 1), got {smooth_f!r}")
+    smooth_f = check_range("smooth_f", smooth_f, 0, 1, low_open=True, high_open=True)
     beta = 1 - smooth_f
     per_decade = (num_iter - 1) / math.log10(end_lr / start_lr)
     return (beta / (1 - beta)) / per_decade
@@ -219,8 +222,7 @@ def centred_average(losses: Iterable[float], half_width: int) -> list:
         >>> centred_average([3.0, 1.0, 2.0, 6.0], half_width=1)
         [2.0, 2.0, 3.0, 4.0]
     """
-    if isinstance(half_width, bool) or not isinstance(half_width, int) or half_width < 0:
-        raise ValueError(f"half_width must be a non-negative integer, got {half_width!r}")
+    half_width = check_int("half_width", half_width, 0)
     y = np.asarray(list(losses), dtype=float)
     return [float(y[max(0, i - half_width) : i + half_width + 1].mean()) for i in range(y.size)]
 
@@ -255,14 +257,9 @@ class LRFinder:
         criterion: Callable[[Any, Any], torch.Tensor],
         device: str | torch.device | None = None,
     ) -> None:
-        if not isinstance(model, nn.Module):
-            raise ValueError(f"model must be a torch.nn.Module, got {type(model).__name__}")
-        if not isinstance(optimizer, torch.optim.Optimizer):
-            raise ValueError(
-                f"optimizer must be a torch.optim.Optimizer, got {type(optimizer).__name__}"
-            )
-        if not callable(criterion):
-            raise ValueError(f"criterion must be callable, got {shown(criterion)}")
+        check_instance("model", model, nn.Module, "a torch.nn.Module")
+        check_instance("optimizer", optimizer, torch.optim.Optimizer, "a torch.optim.Optimizer")
+        check_callable("criterion", criterion, "criterion(outputs, targets) -> loss")
         first = next(model.parameters(), None)
         if first is None:
             raise ValueError("model must have at least one parameter, got none")
@@ -336,12 +333,12 @@ class LRFinder:
         """
         if start_lr is None:
             start_lr = float(self.optimizer.param_groups[0]["lr"])
-        _check_loader("train_loader", train_loader)
+        check_loader("train_loader", train_loader)
         if val_loader is not None:
-            _check_loader("val_loader", val_loader)
+            check_loader("val_loader", val_loader)
         start_lr, end_lr, num_iter = _check_schedule(start_lr, end_lr, num_iter, step_mode)
         smooth_f = _check_smooth_f(smooth_f)
-        diverge_th = _check_above_one("diverge_th", diverge_th)
+        diverge_th = check_finite("diverge_th", diverge_th, above=1)
         accumulation_steps = check_int("accumulation_steps", accumulation_steps, 1)
         progress = check_bool("progress", progress)
         restore = check_bool("restore", restore)
@@ -544,7 +541,7 @@ class LRFinder:
         scale, and the lower bound is the safer error (a cycle that starts too
         low loses a little speed; one that starts too high may never settle).
         """
-        divisor = _check_above_one("divisor", divisor)
+        divisor = check_finite("divisor", divisor, above=1)
         lrs, losses = self._window(skip_start, skip_end)
         slope = np.gradient(losses)
         i = int(np.argmin(slope))
@@ -619,25 +616,9 @@ def _check_smooth_f(smooth_f: Any) -> float:
     return check_range("smooth_f", smooth_f, 0, 1, high_open=True)
 
 
-def _check_above_one(name: str, value: Any) -> float:
-    number = check_finite(name, value)
-    if not number > 1:
-        raise ValueError(f"{name} must be a finite number > 1, got {shown(value)}")
-    return number
-
-
 def _losses(losses: Any, at_least: int) -> np.ndarray:
     """The losses as a 1-D float array of at least ``at_least`` points (NaN and inf allowed)."""
-    try:
-        y = np.asarray(losses, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(f"losses must be a 1-D sequence of numbers, got {losses!r:.80}") from None
-    if y.ndim != 1:
-        raise ValueError(f"losses must be a 1-D sequence of numbers, got shape {y.shape}")
-    if y.size < at_least:
-        s = "" if at_least == 1 else "s"
-        raise ValueError(f"losses must hold at least {at_least} point{s}, got {y.size}")
-    return y
+    return check_series("losses", losses, at_least, finite=False)
 
 
 def _non_persistent_buffers(model: nn.Module) -> Iterator[tuple[nn.Module, str, Any]]:
@@ -645,13 +626,6 @@ def _non_persistent_buffers(model: nn.Module) -> Iterator[tuple[nn.Module, str, 
         for name in sorted(module._non_persistent_buffers_set):
             if name in module._buffers:
                 yield module, name, module._buffers[name]
-
-
-def _check_loader(name: str, loader: Any) -> None:
-    if loader is None or not hasattr(loader, "__iter__"):
-        raise ValueError(f"{name} must be an iterable of (inputs, targets) batches, got {shown(loader)}")
-    if hasattr(loader, "__len__") and len(loader) == 0:
-        raise ValueError(f"{name} must yield at least one batch, got an empty loader")
 
 
 def _cycle(loader: Iterable) -> Iterator:

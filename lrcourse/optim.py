@@ -25,9 +25,6 @@ Example::
     >>> opt.step()
     >>> round(w.item(), 4)
     0.9
-
-``two_step_trace`` runs a few steps on the lessons' toy loss ``w^2 / 2`` and returns
-each step's gradient and new weight, for ours and for ``torch.optim`` alike.
 """
 
 from __future__ import annotations
@@ -39,7 +36,15 @@ from typing import Any
 import torch
 from torch.optim import Optimizer
 
-from lrcourse._checks import check_bool, check_finite, check_int, check_range, shown
+from lrcourse._checks import (
+    check_beta,
+    check_bool,
+    check_choice,
+    check_finite,
+    check_instance,
+    check_pair,
+    check_range,
+)
 
 __all__ = [
     "SGD",
@@ -52,7 +57,6 @@ __all__ = [
     "OPTIMIZERS",
     "DEFAULTS",
     "make_optimizer",
-    "two_step_trace",
 ]
 
 Params = Iterable[torch.Tensor] | Iterable[dict[str, Any]]
@@ -62,17 +66,6 @@ Closure = Callable[[], torch.Tensor] | None
 # ----------------------------------------------------------------------------------
 # Argument checks, shared by all optimizers
 # ----------------------------------------------------------------------------------
-
-
-def _unit(name: str, value: Any, *, closed: bool = False) -> float:
-    """``value`` in [0, 1), or in [0, 1] when ``closed``."""
-    return check_range(name, value, 0, 1, high_open=not closed)
-
-
-def _betas(betas: Any) -> tuple[float, float]:
-    if not (isinstance(betas, tuple | list) and len(betas) == 2):
-        raise ValueError(f"betas must be a pair (beta1, beta2), got {shown(betas)}")
-    return _unit("betas[0]", betas[0]), _unit("betas[1]", betas[1])
 
 
 def _checked(
@@ -86,7 +79,7 @@ def _checked(
     return {
         **hyper,
         **{name: check_finite(name, hyper[name], 0) for name in at_least_0},
-        **{name: _unit(name, hyper[name]) for name in unit},
+        **{name: check_beta(name, hyper[name]) for name in unit},
         **{name: check_bool(name, hyper[name]) for name in flags},
     }
 
@@ -104,8 +97,7 @@ class _FromFormula(Optimizer):
         super().__init__(params, self._check(defaults))
 
     def add_param_group(self, param_group: dict[str, Any]) -> None:
-        if not isinstance(param_group, dict):
-            raise ValueError(f"param_group must be a dict, got {type(param_group).__name__}")
+        check_instance("param_group", param_group, dict, "a dict")
         checked = self._check({**self.defaults, **param_group})
         super().add_param_group(
             {**param_group, **{k: v for k, v in checked.items() if k in param_group}}
@@ -195,7 +187,7 @@ class SGD(_FromFormula):
     def _check(hyper: dict[str, Any]) -> dict[str, Any]:
         checked = _checked(hyper, ("lr", "weight_decay"), ("momentum",),
                            ("nesterov", "maximize"))
-        checked["dampening"] = _unit("dampening", hyper["dampening"], closed=True)
+        checked["dampening"] = check_range("dampening", hyper["dampening"], 0, 1)
         if checked["nesterov"] and (checked["momentum"] == 0 or checked["dampening"] != 0):
             raise ValueError(
                 "nesterov=True needs momentum > 0 and dampening = 0, got "
@@ -538,7 +530,7 @@ class Adam(_FromFormula):
     @staticmethod
     def _check(hyper: dict[str, Any]) -> dict[str, Any]:
         checked = _checked(hyper, flags=("amsgrad", "maximize", "decoupled_weight_decay"))
-        checked["betas"] = _betas(hyper["betas"])
+        checked["betas"] = check_pair("betas", hyper["betas"], check_beta)
         return checked
 
     @torch.no_grad()
@@ -603,8 +595,9 @@ class AdamW(Adam):
 
 #: The optimizer families the course compares, in the order of the source study,
 #: spelled as PyTorch spells its classes. "Momentum" is ``SGD(momentum=0.9)``,
-#: PyTorch's heavy-ball form v = momentum * v + g (the course's EMA form with
-#: beta = 0.9 is the same path at 10 times the rate).
+#: PyTorch's heavy-ball form v = momentum * v + g. The course's averaging form,
+#: ``EMAMomentum(beta=0.9)``, is ``SGD(momentum=0.9, dampening=0.9)``: once the first
+#: gradient has faded its steps are about 10 times shorter at the same rate.
 OPTIMIZERS = ("SGD", "Momentum", "Adagrad", "Adadelta", "RMSprop", "Adam")
 
 #: PyTorch's default settings of each family, the learning rate aside.
@@ -643,10 +636,9 @@ def make_optimizer(
         >>> type(opt).__name__, opt.defaults["momentum"]
         ('SGD', 0.9)
     """
-    if name not in OPTIMIZERS:
-        raise ValueError(f"name must be one of {list(OPTIMIZERS)}, got {shown(name)}")
-    if library not in _LIBRARIES:
-        raise ValueError(f"library must be one of {list(_LIBRARIES)}, got {shown(library)}")
+    check_choice("name", name, OPTIMIZERS)
+    check_choice("library", library, _LIBRARIES)
+    lr = check_finite("lr", lr, 0)
     allowed = {*DEFAULTS[name], "weight_decay"}
     unknown = sorted(set(settings) - allowed)
     if unknown:
@@ -655,51 +647,3 @@ def make_optimizer(
         )
     cls = getattr(torch.optim, _CLASS[name]) if library == "torch" else globals()[_CLASS[name]]
     return cls(params, lr=lr, **{**DEFAULTS[name], **settings})
-
-
-# ----------------------------------------------------------------------------------
-# A trace of the first steps, for the lessons
-# ----------------------------------------------------------------------------------
-
-
-def two_step_trace(
-    make_optimizer: Callable[[list[torch.Tensor]], Optimizer],
-    steps: int = 2,
-    w0: float = 1.0,
-) -> list[tuple[float, float]]:
-    """Run ``steps`` updates on the loss w^2 / 2 from w = w0, in float32.
-
-    Returns one pair per step: (g_t, w_t), the gradient at w_{t-1} (which is
-    w_{t-1} itself for this loss) and the weight after the step.
-
-    Args:
-        make_optimizer: builds an optimizer from a list of parameters, e.g.
-            ``lambda p: torch.optim.SGD(p, lr=0.01, momentum=0.9)`` or the same with
-            ``lrcourse.optim.SGD``.
-        steps: number of updates, an integer >= 1 (default 2).
-        w0: the starting weight, a finite number (default 1.0).
-
-    Example::
-
-        >>> two_step_trace(lambda p: SGD(p, lr=0.1), steps=1)
-        [(1.0, 0.8999999761581421)]
-    """
-    if not callable(make_optimizer):
-        raise ValueError(f"make_optimizer must be callable, got {shown(make_optimizer)}")
-    steps = check_int("steps", steps, 1)
-    w0 = check_finite("w0", w0)
-    w = torch.tensor(w0, dtype=torch.float32, requires_grad=True)
-    optimizer = make_optimizer([w])
-    if not isinstance(optimizer, Optimizer):
-        raise ValueError(
-            f"make_optimizer must return a torch.optim.Optimizer, got {shown(optimizer)}"
-        )
-    trace = []
-    for _ in range(steps):
-        optimizer.zero_grad()
-        loss = w * w / 2
-        loss.backward()
-        g = float(w.grad)
-        optimizer.step()
-        trace.append((g, float(w.detach())))
-    return trace

@@ -9,7 +9,7 @@ it is used up, and training with it afterwards runs at the final rate.
 
 Symbols used throughout:
 
-    t        the index: epoch for the decays of lesson F, iteration (batch) otherwise;
+    t        the index: epoch for the decays of lesson 07, iteration (batch) otherwise;
              t = 0 is the first epoch or batch
     lr_0     base_lr, the rate the schedule starts from or returns to
     lr_t     the rate to use for epoch or batch t
@@ -25,9 +25,10 @@ The indices follow PyTorch: a torch scheduler that has been stepped ``t`` times
 (``optimizer.step(); scheduler.step()`` in each epoch or batch) has
 ``scheduler.get_last_lr()[0] == schedule(t, ...)``.
 
-Decays (lesson F): ``step_lr``, ``multistep_lr``, ``exponential_lr``,
-``inverse_time_lr``, ``cosine_lr``. Warmups (lesson G): ``linear_warmup_lr``,
-``constant_warmup_lr``, ``warmup_piecewise_lr``. Cycles (lesson H): ``cyclical_lr``.
+Decays (lesson 07, ``07_lr_schedulers``): ``step_lr``, ``multistep_lr``,
+``exponential_lr``, ``inverse_time_lr``, ``cosine_lr``. Warmups (lesson 08,
+``08_warmup``): ``linear_warmup_lr``, ``constant_warmup_lr``, ``warmup_piecewise_lr``.
+Cycles (lesson 09, ``09_cyclical_lr``): ``cyclical_lr``.
 
 Two helpers connect them to the rest of the course:
 
@@ -51,9 +52,13 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from lrcourse._checks import (
+    check_callable,
     check_choice,
     check_finite,
+    check_increasing,
+    check_instance,
     check_int,
+    check_length,
     check_positive,
     check_range,
     shown,
@@ -120,23 +125,12 @@ def _scaled(base_lr: float, factor: float, why: str) -> float:
     return lr
 
 
-def _check_increasing(name: str, value: Any) -> list[int]:
-    """Strictly increasing integers >= 0 (an empty list is allowed)."""
-    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
-        raise ValueError(f"{name} must be a list of integers >= 0, got {shown(value)}")
-    try:
-        items = [check_int(name, v, 0) for v in value]
-    except ValueError:
-        raise ValueError(f"{name} must be a list of integers >= 0, got {shown(value)}") from None
-    if any(b <= a for a, b in zip(items, items[1:], strict=False)):
-        raise ValueError(
-            f"{name} must be strictly increasing (sorted, no duplicates), got {shown(value)}"
-        )
-    return items
+# The name lrcourse.lessons.decay imports; the check itself lives in lrcourse._checks.
+_check_increasing = check_increasing
 
 
 # ----------------------------------------------------------------------------------
-# Decay (lesson F)
+# Decay (lesson 07: schedulers and decay)
 # ----------------------------------------------------------------------------------
 
 
@@ -199,7 +193,7 @@ def multistep_lr(
     """
     epoch = check_int("epoch", epoch, 0)
     base_lr = check_finite("base_lr", base_lr, 0)
-    milestones = _check_increasing("milestones", milestones)
+    milestones = check_increasing("milestones", milestones)
     gamma = check_positive("gamma", gamma)
     k = bisect_right(milestones, epoch)
     return _scaled(base_lr, _power(gamma, k), f"gamma={gamma!r} and {k} milestones")
@@ -296,7 +290,7 @@ def cosine_lr(step: int, base_lr: float, total_steps: int, min_lr: float = 0.0) 
 
 
 # ----------------------------------------------------------------------------------
-# Warmup (lesson G)
+# Warmup (lesson 08)
 # ----------------------------------------------------------------------------------
 
 
@@ -380,7 +374,7 @@ def boundaries_per_gpu(boundaries: Sequence[int], num_gpus: int) -> list[int]:
         >>> boundaries_per_gpu([60000, 80000, 100000], num_gpus=4)
         [15000, 20000, 25000]
     """
-    boundaries = _check_increasing("boundaries", boundaries)
+    boundaries = check_increasing("boundaries", boundaries)
     num_gpus = check_int("num_gpus", num_gpus, 1)
     divided = [b // num_gpus for b in boundaries]
     if any(b <= a for a, b in zip(divided, divided[1:], strict=False)):
@@ -442,12 +436,8 @@ def warmup_piecewise_lr(
         values = [base_lr * 0.1**i for i in range(len(boundaries) + 1)]
     elif isinstance(values, str | bytes) or not isinstance(values, Iterable):
         raise ValueError(f"values must be a list of finite numbers >= 0, got {shown(values)}")
-    values = list(values)
-    if len(values) != len(boundaries) + 1:
-        raise ValueError(
-            f"values must have len(boundaries) + 1 = {len(boundaries) + 1} items, "
-            f"got {len(values)}: {values!r}"
-        )
+    values = check_length("values", list(values), len(boundaries) + 1,
+                          "interval between the boundaries")
     values = [check_finite(f"values[{i}]", v, 0) for i, v in enumerate(values)]
     start_factor = _check_factor("start_factor", start_factor)
     if step < warmup_steps:
@@ -457,7 +447,7 @@ def warmup_piecewise_lr(
 
 
 # ----------------------------------------------------------------------------------
-# Cyclical learning rates (lesson H)
+# Cyclical learning rates (lesson 09)
 # ----------------------------------------------------------------------------------
 
 
@@ -551,8 +541,7 @@ def schedule_values(schedule: Schedule, steps: int | Iterable[int], **settings: 
         ...                 step_size=100)
         [0.0001, 0.00055, 0.001, 0.00055]
     """
-    if not callable(schedule):
-        raise ValueError(f"schedule must be a function of the step, got {shown(schedule)}")
+    check_callable("schedule", schedule, "schedule(step, **settings) -> lr")
     if isinstance(steps, int) and not isinstance(steps, bool) or getattr(steps, "ndim", 1) == 0:
         indices: Iterable[int] = range(check_int("steps", steps, 0))
     elif isinstance(steps, Iterable) and not isinstance(steps, str | bytes):
@@ -610,10 +599,8 @@ def as_lambda_lr(
     from torch.optim import Optimizer
     from torch.optim.lr_scheduler import LambdaLR
 
-    if not isinstance(optimizer, Optimizer):
-        raise ValueError(f"optimizer must be a torch.optim.Optimizer, got {shown(optimizer)}")
-    if not callable(schedule):
-        raise ValueError(f"schedule must be a function of the step, got {shown(schedule)}")
+    check_instance("optimizer", optimizer, Optimizer, "a torch.optim.Optimizer")
+    check_callable("schedule", schedule, "schedule(step, base_lr=..., **settings) -> lr")
     if "base_lr" in settings:
         raise ValueError(
             f"base_lr must not be given, got {settings['base_lr']!r}: "
@@ -651,8 +638,7 @@ def torch_schedule_values(
     """
     import torch
 
-    if not callable(make_scheduler):
-        raise ValueError(f"make_scheduler must be callable, got {shown(make_scheduler)}")
+    check_callable("make_scheduler", make_scheduler, "make_scheduler(optimizer) -> scheduler")
     steps = check_int("steps", steps, 0)
     lr = check_finite("lr", lr, 0)
     w = torch.zeros(1, requires_grad=True)

@@ -39,7 +39,16 @@ from typing import Any
 import torch
 from torch import nn
 
-from lrcourse._checks import check_bool, check_choice, check_int, check_loss, shown
+from lrcourse._checks import (
+    check_bool,
+    check_callable,
+    check_choice,
+    check_instance,
+    check_int,
+    check_loader,
+    check_loss,
+    shown,
+)
 
 __all__ = ["History", "fit", "evaluate"]
 
@@ -107,7 +116,7 @@ def _device(model: nn.Module) -> torch.device:
     try:
         return next(model.parameters()).device
     except StopIteration:
-        raise ValueError("model must have at least one parameter, got one with none") from None
+        raise ValueError("model must have at least one parameter, got none") from None
 
 
 def _unpack(batch: Any, name: str) -> tuple[torch.Tensor, torch.Tensor]:
@@ -136,7 +145,7 @@ def evaluate(
         ``(loss, accuracy)``; accuracy is the fraction of samples whose highest
         score is the target class (``nan`` when the outputs are not class scores).
     """
-    _check_module(model)
+    check_instance("model", model, nn.Module, "a torch.nn.Module")
     criterion = _check_criterion(criterion)
     device = _device(model)
     was_training = model.training
@@ -209,9 +218,8 @@ def fit(
         A ``History``. A NaN or infinite loss sets ``diverged`` and stops
         training; it raises nothing.
     """
-    _check_module(model)
-    if not isinstance(optimizer, torch.optim.Optimizer):
-        raise ValueError(f"optimizer must be a torch.optim.Optimizer, got {shown(optimizer)}")
+    check_instance("model", model, nn.Module, "a torch.nn.Module")
+    check_instance("optimizer", optimizer, torch.optim.Optimizer, "a torch.optim.Optimizer")
     epochs = check_int("epochs", epochs, 1)
     check_choice("scheduler_interval", scheduler_interval, INTERVALS)
     check_bool("progress", progress)
@@ -226,9 +234,9 @@ def fit(
         eval_every = check_int("eval_every", eval_every, 1)
     if eval_every is not None and val_loader is None:
         raise ValueError(f"eval_every needs a val_loader, got eval_every={eval_every!r}")
-    _check_loader("train_loader", train_loader)
+    check_loader("train_loader", train_loader)
     if val_loader is not None:
-        _check_loader("val_loader", val_loader)
+        check_loader("val_loader", val_loader)
     criterion = _check_criterion(criterion)
 
     device = _device(model)
@@ -313,30 +321,10 @@ def fit(
 # ----------------------------------------------------------------------------------
 
 
-def _check_module(model: Any) -> None:
-    if not isinstance(model, nn.Module):
-        raise ValueError(f"model must be a torch.nn.Module, got {type(model).__name__}")
-
-
-def _check_loader(name: str, loader: Any) -> None:
-    if not isinstance(loader, Iterable):
-        raise ValueError(f"{name} must be an iterable of (inputs, targets) batches, got {shown(loader)}")
-    try:
-        size = len(loader)  # type: ignore[arg-type]
-    except TypeError:
-        return  # an iterable without a length is checked when it turns out empty
-    if size == 0:
-        raise ValueError(f"{name} must yield at least one batch, got an empty loader")
-
-
 def _check_criterion(criterion: Any) -> Criterion:
     if criterion is None:
         return nn.CrossEntropyLoss()
-    if not callable(criterion):
-        raise ValueError(
-            f"criterion must be callable (outputs, targets) -> loss, got {shown(criterion)}"
-        )
-    return criterion
+    return check_callable("criterion", criterion, "criterion(outputs, targets) -> loss")
 
 
 def _total_steps(loader: Any, epochs: int, max_steps: int | None) -> int | None:

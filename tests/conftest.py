@@ -19,7 +19,9 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fast"))
 
 
 def pytest_terminal_summary(terminalreporter):
-    """Say how many notebook cells nbval does not compare (they check themselves with expect)."""
+    """Say how many notebook cells nbval does not compare (they check themselves with expect),
+    and whether the tests of the real MNIST test set ran or found no copy of it."""
+    _say_whether_real_mnist_was_read(terminalreporter)
     import json
     from pathlib import Path
 
@@ -34,4 +36,31 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(
             f"notebooks: {tagged} of {total} code cells are checked by expect() within measured "
             "ranges; nbval compares the others exactly"
+        )
+
+
+def _say_whether_real_mnist_was_read(terminalreporter):
+    """The tests named ``*real_mnist*`` (tests/test_data.py) read MNIST's real test set
+    from ../shared/data/mnist next to the repository when it is there, and skip
+    otherwise: say which, so a run without the files does not pass silently."""
+    from pathlib import Path
+
+    reports = [
+        report
+        for outcome in ("passed", "failed", "skipped")
+        for report in terminalreporter.stats.get(outcome, [])
+        if "real_mnist" in getattr(report, "nodeid", "")
+    ]
+    if not reports:
+        return
+    folder = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
+    skipped = sum(report.skipped for report in reports)
+    if skipped:
+        terminalreporter.write_line(
+            f"MNIST: the real test set is not in {folder}: {skipped} tests of it were skipped "
+            "(small synthetic IDX files test load_mnist all the same)"
+        )
+    else:
+        terminalreporter.write_line(
+            f"MNIST: {len(reports)} tests read the real test set in {folder}"
         )

@@ -31,6 +31,7 @@ from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
 from lrcourse import data, ewma, lr_finder, models, optim, schedules, sweep, train
+from lrcourse.lessons import two_steps as l_two_steps
 from lrcourse.widgets import backprop as w_backprop
 from lrcourse.widgets import cyclical as w_clr
 from lrcourse.widgets import decay as w_schedules
@@ -263,8 +264,12 @@ for make, valid, bad in [
                           st.sampled_from([0.9, (0.9,), (0.9, 0.99, 0.999), "0.9,0.99", None])))),
 ]:
     case(make, valid, **bad)
-case(lambda **kw: optim.two_step_trace(lambda p: optim.SGD(p, lr=0.1), **kw), dict(),
-     steps=bad_int(1), w0=bad_real())
+case(lambda **kw: optim.make_optimizer(params=_params(), **kw), dict(name="Adam", lr=0.1),
+     name=bad_choice(optim.OPTIMIZERS), lr=LR, library=bad_choice(("torch", "lrcourse")))
+case(lambda **kw: l_two_steps.weight_trace(lambda p: optim.SGD(p, lr=0.1), **kw),
+     dict(steps=2), steps=bad_int(0), w0=bad_real(), curvature=bad_real(0))
+case(l_two_steps.beta_settings, dict(name="Adam", beta=0.9), name=bad_choice(optim.OPTIMIZERS),
+     beta=UNIT)
 
 for f in (ewma.ewma, ewma.ewma_naive):
     case(f, dict(values=[1.0, 2.0, 3.0], beta=0.5), beta=UNIT, first=bad_choice(ewma.FIRST_MODES),
@@ -340,11 +345,11 @@ case(w_clr.clr_explorer, dict(), mode=bad_choice(S.CLR_MODES), base_lr=bad_real(
 case(w_descent.descent_explorer, dict(), lr=bad_real(0, 0.3), steps=bad_int(1, 30))
 case(w_descent.first_step_widget, dict(), lr=bad_real(0, 2.5))
 case(w_ewma.beta_explorer, dict(), beta=bad_real(0, 0.99), bias_correction=bad_bool())
-case(w_optim.first_steps_explorer, dict(), optimizer=bad_choice(w_optim.OPTIMIZER_NAMES),
+case(w_optim.first_steps_explorer, dict(), optimizer=bad_choice(optim.OPTIMIZERS),
      lr=bad_real(1e-3, 1), beta=bad_real(0, 0.999), steps=bad_int(1, 100))
 case(w_schedules.schedule_designer, dict(), schedule=bad_choice(tuple(w_schedules.DESIGNS)))
 case(w_surfaces.optimizer_race, dict(), surface=bad_choice(tuple(w_surfaces.SURFACES)),
-     optimizer=bad_choice(tuple(w_surfaces.OPTIMIZERS)), steps=bad_int(10, 2000))
+     optimizer=bad_choice(w_surfaces.ORDER), steps=bad_int(10, 2000))
 case(w_variants.batch_size_explorer, dict(), lr=bad_real(1e-3, 10**0.5), epochs=bad_int(1, 20),
      batch_size=st.one_of(st.integers().filter(lambda b: b not in w_variants.BATCH_SIZES),
                           st.sampled_from([None, "32", 32.5, True])))

@@ -166,3 +166,123 @@ def test_messages_show_a_tensor_or_a_long_list_on_one_short_line():
     assert "\n" not in str(info.value) and "tensor([[0., 0., 0.], [0., 0., 0.]," in str(info.value)
     assert shown(list(range(1000))).endswith("...") and len(shown(list(range(1000)))) == 80
     assert shown("short") == "'short'"
+
+
+# --- the checks of what a function receives ----------------------------------------
+
+from torch.utils.data import DataLoader, IterableDataset, TensorDataset  # noqa: E402
+
+from lrcourse._checks import (  # noqa: E402
+    check_beta,
+    check_callable,
+    check_increasing,
+    check_instance,
+    check_length,
+    check_loader,
+    check_nonempty,
+    check_pair,
+    check_series,
+)
+
+
+def test_check_finite_above_is_a_strict_bound():
+    assert check_finite("divisor", 1.5, above=1) == 1.5
+    for bad in (1, 0.5, math.inf, "2"):
+        with pytest.raises(ValueError, match=r"^divisor must be a finite number > 1, got "):
+            check_finite("divisor", bad, above=1)
+
+
+@pytest.mark.parametrize("value", [0, 0.5, 0.999, np.float32(0.9), torch.tensor(0.99)])
+def test_check_beta_takes_zero_up_to_but_not_one(value):
+    assert check_beta("alpha", value) == pytest.approx(float(value))
+
+
+@pytest.mark.parametrize("value", [1, 1.0, -0.1, math.nan, True, "0.9"])
+def test_check_beta_refuses_one_and_outside(value):
+    with pytest.raises(ValueError, match=r"^alpha must be a number in \[0, 1\), got "):
+        check_beta("alpha", value)
+
+
+def test_check_pair_checks_each_entry_under_its_own_name():
+    assert check_pair("start", [1, -2.5]) == (1.0, -2.5)
+    assert check_pair("betas", (0.9, np.float64(0.999)), check_beta) == (0.9, 0.999)
+    for bad in ((1.0,), (1.0, 2.0, 3.0), "ab", 1.0, None, {1: 2, 3: 4}):
+        with pytest.raises(ValueError, match=r"^start must be a pair of two values, got "):
+            check_pair("start", bad)
+    with pytest.raises(ValueError, match=r"^start\[1\] must be a finite number, got nan$"):
+        check_pair("start", (0.0, math.nan))
+    with pytest.raises(ValueError, match=r"^betas\[0\] must be a number in \[0, 1\), got 1.0$"):
+        check_pair("betas", (1.0, 0.9), check_beta)
+
+
+def test_check_increasing_wants_sorted_distinct_integers():
+    assert check_increasing("milestones", (30, np.int64(80))) == [30, 80]
+    assert check_increasing("milestones", []) == []
+    for bad in ([80, 30], [30, 30], [30.0], "30, 80", 30, [-1, 2]):
+        with pytest.raises(ValueError, match=r"^milestones must be "):
+            check_increasing("milestones", bad)
+
+
+def test_check_callable_shows_how_it_will_be_called():
+    f = check_callable("make", len, "make(params) -> optimizer")
+    assert f is len
+    with pytest.raises(ValueError, match=r"^make must be callable as make\(params\) -> optimizer, "
+                                         r"got 'SGD'$"):
+        check_callable("make", "SGD", "make(params) -> optimizer")
+
+
+def test_check_instance_names_the_class_and_what_came():
+    model = torch.nn.Linear(2, 1)
+    assert check_instance("model", model, torch.nn.Module, "a torch.nn.Module") is model
+    with pytest.raises(ValueError, match=r"^model must be a torch.nn.Module, got None$"):
+        check_instance("model", None, torch.nn.Module, "a torch.nn.Module")
+    with pytest.raises(ValueError, match=r"^model must be a torch.nn.Module, got list \[1, 2\]$"):
+        check_instance("model", [1, 2], torch.nn.Module, "a torch.nn.Module")
+
+
+def test_check_nonempty_and_check_length():
+    assert check_nonempty("runs", {"a": 1}, "run") == {"a": 1}
+    for empty in ([], {}, ()):
+        with pytest.raises(ValueError, match=r"^runs must hold at least one run, got none$"):
+            check_nonempty("runs", empty, "run")
+    with pytest.raises(ValueError, match=r"^runs must hold at least one run, got 3$"):
+        check_nonempty("runs", 3, "run")
+    assert check_length("steps", [1, 2], 2, "rate") == [1, 2]
+    with pytest.raises(ValueError, match=r"^steps must have 3 entries, one per rate, got 2: "
+                                         r"\[1, 2\]$"):
+        check_length("steps", [1, 2], 3, "rate")
+
+
+def test_check_series_gives_a_float64_array_and_says_what_is_wrong():
+    got = check_series("values", torch.tensor([1, 2, 3]), 3)
+    assert got.dtype == np.float64 and got.tolist() == [1.0, 2.0, 3.0]
+    assert np.isnan(check_series("losses", [1.0, math.nan], finite=False)[1])
+    cases = [
+        ([[1.0, 2.0]], r"^values must be a 1-D sequence of numbers, got shape \(1, 2\)$"),
+        (["a"], r"^values must be a 1-D sequence of numbers, got \['a'\]$"),
+        ([], r"^values must hold at least 1 number, got 0$"),
+        ([1.0, math.inf], r"^values must hold finite numbers only, got inf at index 1$"),
+    ]
+    for bad, message in cases:
+        with pytest.raises(ValueError, match=message):
+            check_series("values", bad)
+    with pytest.raises(ValueError, match=r"^raw must hold at least 3 numbers, got 2$"):
+        check_series("raw", [1.0, 2.0], 3)
+
+
+class _Stream(IterableDataset):
+    def __iter__(self):
+        yield torch.zeros(1), torch.zeros(1)
+
+
+def test_check_loader_takes_loaders_without_a_length_and_refuses_empty_ones():
+    full = DataLoader(TensorDataset(torch.zeros(4, 1), torch.zeros(4)), batch_size=2)
+    stream = DataLoader(_Stream())  # len() raises TypeError: checked when it runs dry
+    for loader in (full, stream, iter([(1, 2)]), [(1, 2)]):
+        assert check_loader("train_loader", loader) is loader
+    with pytest.raises(ValueError, match=r"^train_loader must yield at least one batch, "
+                                         r"got an empty loader$"):
+        check_loader("train_loader", [])
+    with pytest.raises(ValueError, match=r"^train_loader must be an iterable of \(inputs, targets\) "
+                                         r"batches, got 3$"):
+        check_loader("train_loader", 3)

@@ -471,6 +471,26 @@ def test_load_mnist_missing_file_without_download(tmp_path, fake_mnist):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("train", [True, False])
+def test_load_mnist_downloads_nothing_by_default_and_says_how_to(tmp_path, fake_mnist,
+                                                                  monkeypatch, train):
+    net = FakeNet(lambda url: io.BytesIO(fake_mnist[url.rsplit("/", 1)[1]][1]))
+    monkeypatch.setattr(urllib.request, "urlopen", net)
+    root = tmp_path / "not yet"
+    with pytest.raises(FileNotFoundError) as info:
+        load_mnist(root, train=train)
+    message = str(info.value)
+    assert net.urls == [] and not root.exists()  # no network, nothing created
+    # The message gives the call that downloads, and the folder the files go to ...
+    call = f"load_mnist({str(root)!r}, download=True, train={train})"
+    assert call in message and f"saved in {root}" in message
+    # ... and that call, copied as it is, does download them there.
+    got = eval(call, {"load_mnist": load_mnist})  # the message's own text, run as it is
+    assert len(got.labels) == N_FAKE
+    prefix = "train" if train else "t10k"
+    assert _leftovers(root) == [f"{prefix}-images-idx3-ubyte.gz", f"{prefix}-labels-idx1-ubyte.gz"]
+
+
 def test_load_mnist_labels_out_of_range_and_count_mismatch(tmp_path, monkeypatch):
     images = np.zeros((3, 28, 28), dtype=np.uint8)
     for labels, message in (
@@ -562,7 +582,7 @@ def test_download_falls_back_to_the_next_mirror(tmp_path, fake_mnist, monkeypatc
         return io.BytesIO(fake_mnist[url.rsplit("/", 1)[1]][1])
 
     monkeypatch.setattr(urllib.request, "urlopen", FakeNet(served))
-    got = load_mnist(tmp_path, train=True)
+    got = load_mnist(tmp_path, download=True, train=True)
     assert len(got.labels) == N_FAKE
     assert _leftovers(tmp_path) == ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"]
 
@@ -571,11 +591,11 @@ def test_download_without_network_says_what_to_do(tmp_path, fake_mnist, monkeypa
     net = FakeNet(lambda url: urllib.error.URLError("Temporary failure in name resolution"))
     monkeypatch.setattr(urllib.request, "urlopen", net)
     with pytest.raises(RuntimeError) as info:
-        load_mnist(tmp_path, train=False)
+        load_mnist(tmp_path, download=True, train=False)
     message = str(info.value)
     assert "could not download t10k-images-idx3-ubyte.gz" in message
     assert "Temporary failure in name resolution" in message
-    assert "To work offline" in message and str(tmp_path) in message
+    assert "Without network access here" in message and str(tmp_path) in message
     assert "download=False" in message
     assert len(net.urls) == len(data.MNIST_MIRRORS)
     assert _leftovers(tmp_path) == []
@@ -590,7 +610,7 @@ def test_download_of_corrupted_bytes_keeps_nothing(tmp_path, fake_mnist, monkeyp
 
     monkeypatch.setattr(urllib.request, "urlopen", FakeNet(served))
     with pytest.raises(RuntimeError, match="SHA-256 of its content"):
-        load_mnist(tmp_path, train=False)
+        load_mnist(tmp_path, download=True, train=False)
     assert _leftovers(tmp_path) == []
 
 
@@ -601,7 +621,7 @@ def test_download_cut_off_midway_keeps_nothing(tmp_path, fake_mnist, monkeypatch
 
     monkeypatch.setattr(urllib.request, "urlopen", FakeNet(served))
     with pytest.raises(RuntimeError, match="connection reset by peer"):
-        load_mnist(tmp_path, train=False)
+        load_mnist(tmp_path, download=True, train=False)
     assert _leftovers(tmp_path) == []
 
 
@@ -611,7 +631,7 @@ def test_download_interrupted_by_the_user_keeps_nothing(tmp_path, fake_mnist, mo
 
     monkeypatch.setattr(urllib.request, "urlopen", FakeNet(served))
     with pytest.raises(KeyboardInterrupt):
-        load_mnist(tmp_path, train=False)
+        load_mnist(tmp_path, download=True, train=False)
     assert _leftovers(tmp_path) == []
 
 
@@ -623,7 +643,7 @@ def test_download_keeps_the_good_file_when_the_next_one_fails(tmp_path, fake_mni
 
     monkeypatch.setattr(urllib.request, "urlopen", FakeNet(served))
     with pytest.raises(RuntimeError, match="could not download t10k-labels-idx1-ubyte.gz"):
-        load_mnist(tmp_path, train=False)
+        load_mnist(tmp_path, download=True, train=False)
     # The images were complete and checked, so they stay; nothing partial does.
     assert _leftovers(tmp_path) == ["t10k-images-idx3-ubyte.gz"]
 
@@ -646,7 +666,7 @@ def real_mnist_root():
 
 def test_real_mnist_test_set(real_mnist_root):
     before = _leftovers(real_mnist_root)
-    test = load_mnist(real_mnist_root, download=False, train=False)
+    test = load_mnist(real_mnist_root, train=False)  # the default reads, never downloads
     assert test.images.shape == (10_000, 28, 28) and test.images.dtype == torch.uint8
     assert test.labels.shape == (10_000,) and test.labels.dtype == torch.int64
     counts = torch.bincount(test.labels, minlength=10)
@@ -706,7 +726,7 @@ def test_read_idx_refuses_bad_digests_and_shapes_before_reading(tmp_path, kwargs
 def test_read_idx_and_load_mnist_refuse_a_path_of_the_wrong_kind(tmp_path):
     with pytest.raises(ValueError, match=r"^path must be a file, got '.*', which is a folder$"):
         read_idx(tmp_path)
-    with pytest.raises(ValueError, match=r"^path must be a file path \(str or Path\), got 3$"):
+    with pytest.raises(ValueError, match=r"^path must be a file path \(str or Path\), got int 3$"):
         read_idx(3)
     a_file = tmp_path / "mnist"
     a_file.write_text("not a folder")

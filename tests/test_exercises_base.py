@@ -97,3 +97,12 @@ def test_function_solutions_pass_their_own_checkers(capsys):
 def test_solution_of_refuses_what_is_not_a_checker(bad):
     with pytest.raises(ValueError, match="checker"):
         solution_of(bad)
+
+
+def test_setup_checked_turns_a_refusal_into_a_setup_error():
+    from lrcourse._checks import check_finite
+    from lrcourse.exercises._base import SetupError, setup_checked
+
+    assert setup_checked(check_finite, "tolerance", 3.0, above=1) == 3.0
+    with pytest.raises(SetupError, match=r"^tolerance must be a finite number > 1, got 1$"):
+        setup_checked(check_finite, "tolerance", 1, above=1)

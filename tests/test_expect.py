@@ -60,12 +60,13 @@ def test_non_numbers_are_refused_with_a_type_error(value):
     [
         ({"around": 1.0}, "rel"),
         ({}, "around"),
-        ({"around": 1.0, "rel": -0.1}, "rel must be >= 0"),
-        ({"around": 1.0, "abs": -1}, "abs must be >= 0"),
+        ({"around": 1.0, "rel": -0.1}, "rel must be a finite number >= 0, got -0.1"),
+        ({"around": 1.0, "abs": -1}, "abs must be a finite number >= 0, got -1"),
         ({"within": (2, 1)}, "low <= high"),
         ({"within": (1,)}, "pair"),
         ({"within": (0, 1), "around": 0.5}, "not both"),
-        ({"around": float("inf"), "rel": 0.1}, "around must be finite"),
+        ({"around": float("inf"), "rel": 0.1}, "around must be a finite number, got inf"),
+        ({"around": 1.0, "rel": float("nan")}, "rel must be a finite number >= 0, got nan"),
     ],
 )
 def test_badly_given_ranges_are_value_errors(kwargs, match):

@@ -32,6 +32,15 @@ class SetupError(ValueError):
     """A checker was called with bad arguments by the lesson, not by the learner's answer."""
 
 
+def setup_checked(check: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """``check(*args, **kwargs)``, one of :mod:`lrcourse._checks`, whose refusal is a
+    ``SetupError``: the lesson called the checker wrongly, not the learner's answer."""
+    try:
+        return check(*args, **kwargs)
+    except ValueError as error:
+        raise SetupError(str(error)) from None
+
+
 @dataclass(frozen=True)
 class Check:
     """One input to try and the answer expected for it.

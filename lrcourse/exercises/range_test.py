@@ -29,12 +29,13 @@ from typing import Any
 
 import numpy as np
 
+from lrcourse._checks import check_finite, check_instance
 from lrcourse.exercises._base import (
-    SetupError,
     _kind,
     _one_line,
     answer_problem,
     checker,
+    setup_checked,
     value_problem,
 )
 from lrcourse.lr_finder import LRFinder, centred_average
@@ -170,10 +171,8 @@ def check_lag_decades(answer: Any) -> bool:
 @checker("CLR bounds from the range test")
 def check_clr_bounds(pick: Any, finder: LRFinder, tolerance: float = 3.0) -> bool:
     """Check the ``(base_lr, max_lr)`` that ``pick()`` returns against ``finder``'s curve."""
-    if not isinstance(finder, LRFinder):
-        raise SetupError(f"finder must be an LRFinder, got {type(finder).__name__}")
-    if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or tolerance <= 1:
-        raise SetupError(f"tolerance must be a number > 1, got {tolerance!r}")
+    setup_checked(check_instance, "finder", finder, LRFinder, "an LRFinder")
+    tolerance = setup_checked(check_finite, "tolerance", tolerance, above=1)
     name = "CLR bounds from the range test"
     ok, answer = _answer_of(name, pick, "Return (base_lr, max_lr) and run again.")
     if not ok:

@@ -71,7 +71,13 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any, NamedTuple
 
-from lrcourse._checks import check_finite
+from lrcourse._checks import (
+    check_choice,
+    check_finite,
+    check_instance,
+    check_int,
+    check_pair,
+)
 
 __all__ = [
     "INPUTS",
@@ -96,22 +102,6 @@ TARGETS: tuple[float, float] = (0.01, 0.99)
 
 WEIGHT_NAMES = ("w1", "w2", "w3", "w4", "w5", "w6", "w7", "w8")
 BIAS_NAMES = ("b1", "b2")
-
-
-# ----------------------------------------------------------------------------------
-# Argument checks
-# ----------------------------------------------------------------------------------
-
-
-def _check_pair(name: str, value: Any) -> tuple[float, float]:
-    if not (isinstance(value, Sequence) and not isinstance(value, str) and len(value) == 2):
-        raise ValueError(f"{name} must be a pair of finite numbers, got {value!r}")
-    first, second = value
-    if not all(
-        isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in value
-    ):
-        raise ValueError(f"{name} must be a pair of finite numbers, got {value!r}")
-    return float(first), float(second)
 
 
 # ----------------------------------------------------------------------------------
@@ -214,8 +204,7 @@ class SigmoidChain:
 
     def table(self, digits: int = 4) -> str:
         """The rows as aligned text, from ``f`` back to the inputs (the backward order)."""
-        if isinstance(digits, bool) or not isinstance(digits, int) or not 0 <= digits <= 15:
-            raise ValueError(f"digits must be an integer in [0, 15], got {digits!r}")
+        digits = check_int("digits", digits, 0, 15)
         columns = ("node", "operation", "value", "local derivative", "", "df/dnode")
         head = "{:<5}{:<10}{:>10}   {:<15}{:>10}{:>12}".format(*columns)
         lines = [head, "-" * len(head)]
@@ -424,8 +413,7 @@ class Gradients:
 
     def of(self, name: str) -> float:
         """dE/d(name) for a parameter name ``"w1"`` ... ``"w8"``, ``"b1"``, ``"b2"``."""
-        if name not in WEIGHT_NAMES + BIAS_NAMES:
-            raise ValueError(f"name must be one of w1..w8, b1, b2, got {name!r}")
+        check_choice("name", name, WEIGHT_NAMES + BIAS_NAMES)
         return getattr(self, f"dE_d{name}")
 
     def as_dict(self) -> dict[str, float]:
@@ -449,9 +437,7 @@ class Gradients:
             "w3": ("h2", "dnet_h2_dw3"),
             "w4": ("h2", "dnet_h2_dw4"),
         }
-        if name not in paths:
-            raise ValueError(f"name must be one of w1..w8, got {name!r}")
-        unit, last = paths[name]
+        unit, last = paths[check_choice("name", name, WEIGHT_NAMES)]
         return [
             (f"dE/dout_{unit}", getattr(self, f"dE_dout_{unit}")),
             (f"dout_{unit}/dnet_{unit}", getattr(self, f"dout_{unit}_dnet_{unit}")),
@@ -475,8 +461,8 @@ def forward(
         A ``Forward`` with net_h1, out_h1, ..., out_o2, E_o1, E_o2 and E_total.
     """
     net = _check_net(net)
-    i1, i2 = _check_pair("inputs", inputs)
-    target_o1, target_o2 = _check_pair("targets", targets)
+    i1, i2 = check_pair("inputs", inputs)
+    target_o1, target_o2 = check_pair("targets", targets)
 
     net_h1 = net.w1 * i1 + net.w2 * i2 + net.b1
     out_h1 = sigmoid(net_h1)
@@ -520,8 +506,8 @@ def backward(
     net = _check_net(net)
     if fwd is None:
         fwd = forward(net, inputs, targets)
-    elif not isinstance(fwd, Forward):
-        raise ValueError(f"fwd must be a Forward (from forward()) or None, got {fwd!r}")
+    else:
+        check_instance("fwd", fwd, Forward, "a Forward (from forward()) or None")
     s = fwd
 
     # output layer: one path from E to each output weight
@@ -594,8 +580,7 @@ def update(
         A new ``TinyNetwork``.
     """
     net = _check_net(net, allow_none=False)
-    if not isinstance(grads, Gradients):
-        raise ValueError(f"grads must be a Gradients (from backward()), got {grads!r}")
+    check_instance("grads", grads, Gradients, "a Gradients (from backward())")
     lr = check_finite("lr", lr, 0)
     names = WEIGHT_NAMES + (BIAS_NAMES if update_biases else ())
     return replace(net, **{name: getattr(net, name) - lr * grads.of(name) for name in names})
@@ -618,12 +603,11 @@ def train_network(
         (``errors[0]`` is the initial 0.298371109). ``errors[k - 1]`` is the error
         seen by the forward pass of step ``k``, before its update.
     """
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
-        raise ValueError(f"steps must be an integer >= 0, got {steps!r}")
+    steps = check_int("steps", steps, 0)
     lr = check_finite("lr", lr, 0)
     net = _check_net(net)
-    inputs = _check_pair("inputs", inputs)
-    targets = _check_pair("targets", targets)
+    inputs = check_pair("inputs", inputs)
+    targets = check_pair("targets", targets)
 
     errors = []
     for _ in range(steps):
@@ -661,6 +645,4 @@ def train(
 def _check_net(net: Any, allow_none: bool = True) -> TinyNetwork:
     if net is None and allow_none:
         return TinyNetwork()
-    if not isinstance(net, TinyNetwork):
-        raise ValueError(f"net must be a TinyNetwork, got {net!r}")
-    return net
+    return check_instance("net", net, TinyNetwork, "a TinyNetwork")

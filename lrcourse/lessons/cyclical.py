@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from lrcourse._checks import check_choice, check_length, check_range
 from lrcourse.schedules import CLR_MODES, cyclical_lr, schedule_values, torch_schedule_values
 
 __all__ = ["max_cyclic_difference", "steps_to_accuracy", "torch_cyclic_values"]
@@ -65,8 +66,7 @@ def max_cyclic_difference(
         >>> max_cyclic_difference(400, 1e-4, 1e-3, 100) < 1e-15
         True
     """
-    if mode not in CLR_MODES:
-        raise ValueError(f"mode must be one of {CLR_MODES}, got {mode!r}")
+    check_choice("mode", mode, CLR_MODES)
     ours = schedule_values(
         cyclical_lr, steps, base_lr=base_lr, max_lr=max_lr, step_size=step_size,
         mode=mode, gamma=gamma,
@@ -91,13 +91,8 @@ def steps_to_accuracy(
         >>> steps_to_accuracy([4, 8, 12], [0.5, 0.91, 0.95], 0.9)
         8
     """
-    if isinstance(target, bool) or not isinstance(target, (int, float)) or not 0 < target <= 1:
-        raise ValueError(f"target must be an accuracy in (0, 1], got {target!r}")
-    if len(steps) != len(accuracies):
-        raise ValueError(
-            f"steps and accuracies must have the same length, got {len(steps)} and "
-            f"{len(accuracies)}"
-        )
+    target = check_range("target", target, 0, 1, low_open=True)
+    check_length("accuracies", accuracies, len(steps), "step")
     for step, accuracy in zip(steps, accuracies, strict=True):
         if not math.isnan(accuracy) and accuracy >= target:
             return int(step)

@@ -38,7 +38,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from lrcourse._checks import check_finite, check_int, check_positive
+from lrcourse._checks import check_callable, check_finite, check_int, check_nonempty, check_positive
 
 __all__ = [
     "COURSE_RATES",
@@ -54,8 +54,8 @@ __all__ = [
     "gradient_descent",
     "parabola",
     "parabola_grad",
+    "steps_for_rates",
     "steps_to_tolerance",
-    "valley",
 ]
 
 #: Curvature of the worked example y = 4 x^2 = (8/2) x^2: its gradient is 8 x.
@@ -143,10 +143,9 @@ def gradient_descent(
         >>> gradient_descent(parabola_grad, x0=2.0, lr=0.1, steps=2).x
         [2.0, 0.3999999999999999, 0.07999999999999996]
     """
-    if not callable(grad):
-        raise ValueError(f"grad must be a function of x, got {grad!r}")
-    if loss is not None and not callable(loss):
-        raise ValueError(f"loss must be a function of x or None, got {loss!r}")
+    check_callable("grad", grad, "grad(x) -> f'(x)")
+    if loss is not None:
+        check_callable("loss", loss, "loss(x) -> f(x), or be None")
     x = check_finite("x0", x0)
     lr = check_finite("lr", lr, 0)
     steps = check_int("steps", steps, 0)
@@ -299,21 +298,24 @@ def steps_to_tolerance(
     return None
 
 
-def valley(
+def steps_for_rates(
     lrs: Sequence[float],
     x0: float = 2.0,
     tol: float = 1e-6,
     max_steps: int = 1000,
     curvature: float = CURVATURE,
 ) -> list[int | None]:
-    """:func:`steps_to_tolerance` for every rate in ``lrs``: the "valley" curve.
+    """:func:`steps_to_tolerance` for every rate in ``lrs``, in the same order.
 
-    Plotted against log(lr), the steps needed fall as the rate grows, reach
-    their bottom near the one-step rate 1/c, and climb again towards the edge
-    2/c; outside the band the budget runs out (``None``).
+    Plotted against log(lr) the counts draw the lesson's "valley": they fall as
+    the rate grows, reach their bottom near the one-step rate 1/c, and climb
+    again towards the edge 2/c; outside the band the budget runs out (``None``).
+
+    Example:
+        >>> steps_for_rates([0.001, 0.1, 0.125, 0.3], max_steps=100)
+        [None, 10, 1, None]
     """
-    if isinstance(lrs, (str, bytes)) or not isinstance(lrs, Sequence) or len(lrs) == 0:
-        raise ValueError(f"lrs must be a non-empty sequence of rates, got {lrs!r}")
+    check_nonempty("lrs", lrs, "rate")
     return [steps_to_tolerance(lr, x0, tol, max_steps, curvature) for lr in lrs]
 
 

@@ -44,11 +44,24 @@ from typing import Any
 import torch
 from torch.optim import Optimizer
 
-from lrcourse._checks import check_int, check_positive
+from lrcourse._checks import (
+    check_beta,
+    check_callable,
+    check_choice,
+    check_finite,
+    check_instance,
+    check_int,
+    check_nonempty,
+    check_pair,
+    check_positive,
+    check_range,
+    shown,
+)
+from lrcourse.optim import OPTIMIZERS, make_optimizer
 
 __all__ = [
     "DIGITS_RATES",
-    "OPTIMIZERS",
+    "ORDER",
     "RATES",
     "RAVINE",
     "ROSENBROCK",
@@ -60,7 +73,6 @@ __all__ = [
     "best_rate",
     "contraction_factor",
     "format_race",
-    "make_optimizer",
     "race",
     "run",
     "run_named",
@@ -146,8 +158,12 @@ STARTS: dict[str, tuple[float, float]] = {
     "rosenbrock": (-1.2, 1.0),
 }
 
-#: The six optimizers of the lesson, in the order of the syllabus.
-OPTIMIZERS = ("SGD", "Momentum", "AdaGrad", "RMSProp", "Adam", "Adadelta")
+#: The six optimizers of :data:`lrcourse.optim.OPTIMIZERS` in the order the lesson
+#: shows them (the syllabus's: the adaptive methods by age, AdaDelta last). Each is
+#: built by :func:`lrcourse.optim.make_optimizer` at PyTorch's defaults: "Momentum"
+#: is ``SGD(momentum=0.9)``, RMSprop has alpha = 0.99, Adam betas (0.9, 0.999),
+#: Adadelta rho = 0.9 and eps = 1e-6.
+ORDER = ("SGD", "Momentum", "Adagrad", "RMSprop", "Adam", "Adadelta")
 
 #: The learning rate of each optimizer on each surface. On the ravine SGD and
 #: Momentum have their own best rate from the grid 0.001, 0.002, ..., 0.1 (the
@@ -157,18 +173,18 @@ OPTIMIZERS = ("SGD", "Momentum", "AdaGrad", "RMSProp", "Adam", "Adadelta")
 #: one for that optimizer found by trying a few. Adadelta keeps PyTorch's
 #: default lr = 1.0 everywhere (its pace is set by eps, see the lesson).
 RATES: dict[str, dict[str, float]] = {
-    "ravine": {"SGD": 0.039, "Momentum": 0.009, "AdaGrad": 1.0, "RMSProp": 0.1,
+    "ravine": {"SGD": 0.039, "Momentum": 0.009, "Adagrad": 1.0, "RMSprop": 0.1,
                "Adam": 0.3, "Adadelta": 1.0},
-    "saddle": {"SGD": 0.01, "Momentum": 0.01, "AdaGrad": 0.1, "RMSProp": 0.01,
+    "saddle": {"SGD": 0.01, "Momentum": 0.01, "Adagrad": 0.1, "RMSprop": 0.01,
                "Adam": 0.05, "Adadelta": 1.0},
-    "rosenbrock": {"SGD": 0.001, "Momentum": 0.001, "AdaGrad": 1.0, "RMSProp": 0.01,
+    "rosenbrock": {"SGD": 0.001, "Momentum": 0.001, "Adagrad": 1.0, "RMSprop": 0.01,
                    "Adam": 0.05, "Adadelta": 1.0},
 }
 
 #: Rates for the small digits network (``digits_mlp``, two epochs, batches of 64):
 #: a good one per optimizer from a few tried.
-DIGITS_RATES: dict[str, float] = {"SGD": 0.1, "Momentum": 0.05, "AdaGrad": 0.05,
-                                  "RMSProp": 0.003, "Adam": 0.01, "Adadelta": 1.0}
+DIGITS_RATES: dict[str, float] = {"SGD": 0.1, "Momentum": 0.05, "Adagrad": 0.05,
+                                  "RMSprop": 0.003, "Adam": 0.01, "Adadelta": 1.0}
 
 
 # ----------------------------------------------------------------------------------
@@ -204,12 +220,9 @@ def contraction_factor(lr: float, curvatures: Sequence[float], momentum: float =
         0.7522
     """
     lr = check_positive("lr", lr)
-    curvatures = [float(c) for c in curvatures]
-    if not curvatures or not all(math.isfinite(c) and c > 0 for c in curvatures):
-        raise ValueError(f"curvatures must be numbers > 0, got {curvatures!r}")
-    if isinstance(momentum, bool) or not isinstance(momentum, (int, float)) \
-            or not 0 <= momentum < 1:
-        raise ValueError(f"momentum must be a number in [0, 1), got {momentum!r}")
+    curvatures = [check_positive(f"curvatures[{i}]", c)
+                  for i, c in enumerate(check_nonempty("curvatures", curvatures, "eigenvalue"))]
+    momentum = check_beta("momentum", momentum)
     worst = 0.0
     for lam in curvatures:
         a = 1 + momentum - lr * lam
@@ -251,68 +264,11 @@ def _check_surface(surface: Any) -> Surface:
         return SURFACES[surface]
     if isinstance(surface, Surface):
         return surface
-    raise ValueError(f"surface must be a Surface or one of {sorted(SURFACES)}, got {surface!r}")
-
-
-def _check_point(name: str, point: Any) -> tuple[float, float]:
-    ok = (
-        isinstance(point, (tuple, list))
-        and len(point) == 2
-        and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in point)
-        and all(math.isfinite(v) for v in point)
+    raise ValueError(
+        f"surface must be a Surface or one of {sorted(SURFACES)}, got {shown(surface)}"
     )
-    if not ok:
-        raise ValueError(f"{name} must be a pair of finite numbers (x, y), got {point!r}")
-    return float(point[0]), float(point[1])
 
 
-# ----------------------------------------------------------------------------------
-# Optimizers by name
-# ----------------------------------------------------------------------------------
-
-
-def make_optimizer(
-    name: str, params: Sequence[torch.Tensor], lr: float, library: str = "torch"
-) -> Optimizer:
-    """Build one of :data:`OPTIMIZERS` with rate ``lr``, other settings at their defaults.
-
-    "Momentum" is ``SGD(momentum=0.9)`` (PyTorch's form, v = 0.9 v + g; the
-    course's EMA form with beta = 0.9 is the same path at 10 times the rate).
-    "RMSProp" uses PyTorch's default alpha = 0.99, "Adam" betas (0.9, 0.999),
-    "Adadelta" rho = 0.9 and eps = 1e-6.
-
-    Args:
-        name: one of :data:`OPTIMIZERS`.
-        params: the tensors to optimize.
-        lr: the learning rate, > 0.
-        library: ``"torch"`` for ``torch.optim``, ``"lrcourse"`` for
-            :mod:`lrcourse.optim` (same names, same defaults).
-
-    Example:
-        >>> w = torch.zeros(2, dtype=torch.float64)
-        >>> type(make_optimizer("Momentum", [w], lr=0.01)).__name__
-        'SGD'
-    """
-    if name not in OPTIMIZERS:
-        raise ValueError(f"name must be one of {list(OPTIMIZERS)}, got {name!r}")
-    lr = check_positive("lr", lr)
-    if library == "torch":
-        from torch import optim as lib
-    elif library == "lrcourse":
-        from lrcourse import optim as lib
-    else:
-        raise ValueError(f"library must be 'torch' or 'lrcourse', got {library!r}")
-    if name == "SGD":
-        return lib.SGD(params, lr=lr)
-    if name == "Momentum":
-        return lib.SGD(params, lr=lr, momentum=0.9)
-    if name == "AdaGrad":
-        return lib.Adagrad(params, lr=lr)
-    if name == "RMSProp":
-        return lib.RMSprop(params, lr=lr)
-    if name == "Adam":
-        return lib.Adam(params, lr=lr)
-    return lib.Adadelta(params, lr=lr)
 
 
 # ----------------------------------------------------------------------------------
@@ -366,8 +322,7 @@ class Path:
             >>> run_named("ravine", "SGD", lr=0.036, steps=300).steps_to_minimum(1e-2)
             164
         """
-        if not (isinstance(tol, (int, float)) and tol > 0):
-            raise ValueError(f"tol must be a number > 0, got {tol!r}")
+        tol = check_positive("tol", tol)
         for k in range(len(self.xy)):
             if self.distance(k) <= tol:
                 return k
@@ -383,8 +338,7 @@ class Path:
             >>> run_named("ravine", "Momentum", lr=0.009, steps=300).steps_to_stay(1e-2)
             99
         """
-        if not (isinstance(tol, (int, float)) and tol > 0):
-            raise ValueError(f"tol must be a number > 0, got {tol!r}")
+        tol = check_positive("tol", tol)
         if self.diverged or self.distance() > tol:
             return None
         k = len(self.xy) - 1
@@ -399,8 +353,7 @@ class Path:
             >>> run_named("saddle", "Momentum", lr=0.01, steps=300).steps_to_escape()
             105
         """
-        if not (isinstance(threshold, (int, float)) and threshold > 0):
-            raise ValueError(f"threshold must be a number > 0, got {threshold!r}")
+        threshold = check_positive("threshold", threshold)
         for k, (_, y) in enumerate(self.xy):
             if abs(y) > threshold:
                 return k
@@ -437,14 +390,11 @@ def run(
         [0.99, 0.5]
     """
     surface = _check_surface(surface)
-    start = _check_point("start", STARTS[surface.name] if start is None else start)
+    start = check_pair("start", STARTS[surface.name] if start is None else start)
     steps = check_int("steps", steps, 0)
-    if not callable(make):
-        raise ValueError(f"make must build an optimizer from [p], got {make!r}")
+    check_callable("make", make, "make([p]) -> torch.optim.Optimizer")
     p = torch.tensor(start, dtype=torch.float64)
-    optimizer = make([p])
-    if not isinstance(optimizer, Optimizer):
-        raise ValueError(f"make must return a torch.optim.Optimizer, got {optimizer!r}")
+    optimizer = check_instance("make([p])", make([p]), Optimizer, "a torch.optim.Optimizer")
     x, y = start
     path = Path(name=name, lr=lr, surface=surface, xy=[(x, y)], loss=[surface.f(x, y)])
     for _ in range(steps):
@@ -467,29 +417,29 @@ def run_named(
     steps: int = 100,
     library: str = "torch",
 ) -> Path:
-    """:func:`run` with one of :data:`OPTIMIZERS` (rate from :data:`RATES` unless given).
+    """:func:`run` with one of :data:`lrcourse.optim.OPTIMIZERS`, built by
+    :func:`lrcourse.optim.make_optimizer` (rate from :data:`RATES` unless given).
 
     Example:
         >>> run_named("saddle", "SGD", steps=500).steps_to_escape() is None
         True
     """
     surface = _check_surface(surface)
-    if name not in OPTIMIZERS:
-        raise ValueError(f"name must be one of {list(OPTIMIZERS)}, got {name!r}")
+    check_choice("name", name, OPTIMIZERS)
     if lr is None:
         lr = RATES.get(surface.name, {}).get(name)
         if lr is None:
             raise ValueError(f"lr must be given for {name!r} on {surface.name!r}, got None")
     lr = check_positive("lr", lr)
-    make_optimizer(name, [torch.zeros(2, dtype=torch.float64)], lr, library)  # validate
-    return run(surface, lambda ps: make_optimizer(name, ps, lr, library), start, steps,
+    make_optimizer(name, [torch.zeros(2, dtype=torch.float64)], lr, library=library)  # validate
+    return run(surface, lambda ps: make_optimizer(name, ps, lr, library=library), start, steps,
                name=name, lr=lr)
 
 
 def race(
     surface: Surface | str,
     steps: int,
-    names: Sequence[str] = OPTIMIZERS,
+    names: Sequence[str] = ORDER,
     rates: dict[str, float] | None = None,
     start: Sequence[float] | None = None,
     library: str = "torch",
@@ -514,8 +464,7 @@ def format_race(
     (the saddle); otherwise steps until within ``tol`` of a minimum. "—" means
     the budget ran out first.
     """
-    if not paths:
-        raise ValueError("paths must hold at least one run, got none")
+    check_nonempty("paths", paths, "run")
     what = f"steps to |y|>{escape:g}" if escape is not None else f"steps to {tol:g}"
     lines = [f"{'optimizer':<10}{'lr':>8}{what:>18}{'distance':>11}{'loss':>12}"]
     for name, path in paths.items():
@@ -566,10 +515,8 @@ def sparse_regression(
     n_rare = check_int("n_rare", n_rare, 0)
     if n_common + n_rare == 0:
         raise ValueError("n_common + n_rare must be at least 1, got 0 features")
-    if not (isinstance(rare_prob, (int, float)) and 0 < rare_prob <= 1):
-        raise ValueError(f"rare_prob must be a number in (0, 1], got {rare_prob!r}")
-    if not (isinstance(noise, (int, float)) and noise >= 0):
-        raise ValueError(f"noise must be a number >= 0, got {noise!r}")
+    rare_prob = check_range("rare_prob", rare_prob, 0, 1, low_open=True)
+    noise = check_finite("noise", noise, 0)
     seed = check_int("seed", seed, 0)
     gen = torch.Generator().manual_seed(seed)
     common = torch.randn(n_samples, n_common, generator=gen, dtype=torch.float64)
@@ -590,7 +537,10 @@ def train_linear(
     seed: int = 0,
     library: str = "torch",
 ) -> tuple[torch.Tensor, list[float]]:
-    """Fit ``y ~ X w`` (no bias, w starts at 0) by mini-batches with one of :data:`OPTIMIZERS`.
+    """Fit ``y ~ X w`` (no bias, w starts at 0) by mini-batches with optimizer ``name``.
+
+    ``name`` is one of :data:`lrcourse.optim.OPTIMIZERS`, built at rate ``lr`` by
+    :func:`lrcourse.optim.make_optimizer` from ``library``.
 
     The loss of a batch is the mean of ``(x . w - y)^2 / 2``; its gradient is
     ``X_b^T (X_b w - y_b) / b``. A rare feature's weight gets a gradient only
@@ -608,7 +558,7 @@ def train_linear(
     batch_size = check_int("batch_size", batch_size, 1)
     seed = check_int("seed", seed, 0)
     w = torch.zeros(X.shape[1], dtype=X.dtype)
-    optimizer = make_optimizer(name, [w], lr, library)
+    optimizer = make_optimizer(name, [w], check_positive("lr", lr), library=library)
     gen = torch.Generator().manual_seed(seed)
     losses = []
     for _ in range(epochs):

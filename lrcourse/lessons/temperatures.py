@@ -41,32 +41,9 @@ from typing import Any
 
 import numpy as np
 
-from lrcourse._checks import check_int
-from lrcourse.ewma import _check_beta
+from lrcourse._checks import check_beta, check_int, check_length, check_series
 
 __all__ = ["best_lag", "ewma_weights", "lag_errors", "roughness", "steady_lag", "weight_sum"]
-
-
-# ----------------------------------------------------------------------------------
-# Argument checks
-# ----------------------------------------------------------------------------------
-
-
-def _as_array(name: str, values: Any, min_len: int) -> np.ndarray:
-    """``values`` as a finite float64 1-D array of at least ``min_len`` numbers."""
-    if hasattr(values, "detach"):  # a torch tensor
-        values = values.detach().cpu().numpy()
-    try:
-        array = np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"{name} must be a 1-D sequence of numbers, got {values!r}") from error
-    if array.ndim != 1:
-        raise ValueError(f"{name} must be 1-D (one series), got shape {array.shape}")
-    if len(array) < min_len:
-        raise ValueError(f"{name} must hold at least {min_len} values, got {len(array)}")
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} must hold finite numbers only (no NaN or inf)")
-    return array
 
 
 # ----------------------------------------------------------------------------------
@@ -88,7 +65,7 @@ def roughness(values: Any) -> float:
         >>> roughness([1.0, 3.0, 2.0])
         3.0
     """
-    y = _as_array("values", values, min_len=3)
+    y = check_series("values", values, 3)
     return float(np.mean(np.abs(np.diff(y, n=2))))
 
 
@@ -108,12 +85,9 @@ def lag_errors(raw: Any, smooth: Any, max_lag: int = 120) -> np.ndarray:
         >>> lag_errors([0.0, 1.0, 2.0, 3.0], [0.0, 0.0, 1.0, 2.0], max_lag=1).tolist()
         [0.75, 0.0]
     """
-    y = _as_array("raw", raw, min_len=3)
-    s = _as_array("smooth", smooth, min_len=3)
-    if len(s) != len(y):
-        raise ValueError(
-            f"smooth must have the length of raw ({len(y)} values), got {len(s)} values"
-        )
+    y = check_series("raw", raw, 3)
+    s = check_series("smooth", smooth, 3)
+    check_length("smooth", s, len(y), "value of raw")
     max_lag = check_int("max_lag", max_lag, 0)
     if max_lag > len(y) - 2:
         raise ValueError(
@@ -146,7 +120,7 @@ def steady_lag(beta: float) -> float:
         >>> round(steady_lag(0.98), 6)
         49.0
     """
-    beta = _check_beta(beta)
+    beta = check_beta("beta", beta)
     return beta / (1.0 - beta)
 
 
@@ -171,7 +145,7 @@ def ewma_weights(beta: float, t: int) -> np.ndarray:
         >>> ewma_weights(0.5, 3).tolist()
         [0.125, 0.25, 0.5]
     """
-    beta = _check_beta(beta)
+    beta = check_beta("beta", beta)
     t = check_int("t", t, 1)
     ages = np.arange(t - 1, -1, -1, dtype=np.float64)
     return (1.0 - beta) * beta**ages
@@ -187,6 +161,6 @@ def weight_sum(beta: float, t: int) -> float:
         >>> round(weight_sum(0.9, 1), 6), round(weight_sum(0.98, 50), 4)
         (0.1, 0.6358)
     """
-    beta = _check_beta(beta)
+    beta = check_beta("beta", beta)
     t = check_int("t", t, 0)
     return 1.0 - beta**t

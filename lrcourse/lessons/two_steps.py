@@ -13,9 +13,11 @@ that arithmetic in plain Python (float64) and prints every line of it, for
 the three side by side with the reference, one table per optimizer.
 
 A few small experiments on the hyper-parameters live here too:
-:func:`weight_trace` (any optimizer, any start, a gradient scale that may be 0) and
-:func:`linear_weight_decay` (the ``nn.Linear(10, 1)`` loop with and without weight
-decay).
+:func:`weight_trace` (the weights of any optimizer on ``curvature * w^2 / 2``, from
+any start; curvature 0 leaves weight decay alone), :func:`linear_weight_decay` (the
+``nn.Linear(10, 1)`` loop with and without weight decay), and
+:func:`beta_settings`, which puts the widget's one "beta" slider into the setting of
+each optimizer of :data:`lrcourse.optim.OPTIMIZERS` that averages.
 
 Example::
 
@@ -35,7 +37,16 @@ from dataclasses import dataclass
 import torch
 
 from lrcourse import optim as ours
-from lrcourse._checks import check_int
+from lrcourse._checks import (
+    check_beta,
+    check_callable,
+    check_choice,
+    check_finite,
+    check_instance,
+    check_int,
+    check_pair,
+    check_range,
+)
 
 __all__ = [
     "COURSE_REFERENCE",
@@ -44,14 +55,15 @@ __all__ = [
     "Row",
     "Spec",
     "adadelta_steps",
+    "BETA_SETTINGS",
     "adagrad_steps",
     "adam_steps",
+    "beta_settings",
     "compare",
     "ema_momentum_steps",
     "format_arithmetic",
     "format_comparison",
     "linear_weight_decay",
-    "make_optimizer",
     "momentum_steps",
     "rmsprop_steps",
     "weight_trace",
@@ -69,23 +81,6 @@ COURSE_REFERENCE: dict[str, list[tuple[float, float]]] = {
 # ----------------------------------------------------------------------------------
 # Argument checks
 # ----------------------------------------------------------------------------------
-
-
-def _number(name: str, value: float, *, low: float | None = None, high: float | None = None,
-            high_open: bool = False) -> float:
-    ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-    if ok and low is not None:
-        ok = value >= low
-    if ok and high is not None:
-        ok = value < high if high_open else value <= high
-    if not ok:
-        allowed = "a finite number"
-        if low is not None and high is not None:
-            allowed = f"a number in [{low:g}, {high:g}{')' if high_open else ']'}"
-        elif low is not None:
-            allowed = f"a finite number >= {low:g}"
-        raise ValueError(f"{name} must be {allowed}, got {value!r}")
-    return float(value)
 
 
 def _n(x: float) -> str:
@@ -130,10 +125,10 @@ def momentum_steps(lr: float, momentum: float = 0.0, dampening: float = 0.0,
         >>> [round(s.w, 6) for s in momentum_steps(0.01, 0.9)]
         [0.99, 0.9711]
     """
-    lr = _number("lr", lr, low=0)
-    mu = _number("momentum", momentum, low=0, high=1, high_open=True)
-    tau = _number("dampening", dampening, low=0, high=1)
-    steps, w = check_int("steps", steps, 1), _number("w0", w0)
+    lr = check_finite("lr", lr, 0)
+    mu = check_beta("momentum", momentum)
+    tau = check_range("dampening", dampening, 0, 1)
+    steps, w = check_int("steps", steps, 1), check_finite("w0", w0)
     out, v = [], 0.0
     for t in range(1, steps + 1):
         g = w
@@ -169,9 +164,9 @@ def ema_momentum_steps(lr: float, beta: float = 0.9, steps: int = 2,
         >>> [round(s.w, 8) for s in ema_momentum_steps(0.01, 0.9)]
         [0.99, 0.98001]
     """
-    lr = _number("lr", lr, low=0)
-    beta = _number("beta", beta, low=0, high=1, high_open=True)
-    steps, w = check_int("steps", steps, 1), _number("w0", w0)
+    lr = check_finite("lr", lr, 0)
+    beta = check_beta("beta", beta)
+    steps, w = check_int("steps", steps, 1), check_finite("w0", w0)
     out, s = [], 0.0
     for t in range(1, steps + 1):
         g = w
@@ -203,11 +198,11 @@ def adagrad_steps(lr: float = 0.01, lr_decay: float = 0.0, initial_accumulator_v
         >>> [round(s.w, 8) for s in adagrad_steps(0.01)]   # float32 runs print 0.98296458
         [0.99, 0.98296455]
     """
-    lr = _number("lr", lr, low=0)
-    lr_decay = _number("lr_decay", lr_decay, low=0)
-    s = _number("initial_accumulator_value", initial_accumulator_value, low=0)
-    eps = _number("eps", eps, low=0)
-    steps, w = check_int("steps", steps, 1), _number("w0", w0)
+    lr = check_finite("lr", lr, 0)
+    lr_decay = check_finite("lr_decay", lr_decay, 0)
+    s = check_finite("initial_accumulator_value", initial_accumulator_value, 0)
+    eps = check_finite("eps", eps, 0)
+    steps, w = check_int("steps", steps, 1), check_finite("w0", w0)
     out = []
     for t in range(1, steps + 1):
         g = w
@@ -239,10 +234,10 @@ def rmsprop_steps(lr: float = 0.01, alpha: float = 0.99, eps: float = 1e-8,
         >>> [round(s.w, 8) for s in rmsprop_steps(0.01, alpha=0.9)]   # float32: 0.96837723
         [0.96837722, 0.94578803]
     """
-    lr = _number("lr", lr, low=0)
-    alpha = _number("alpha", alpha, low=0, high=1, high_open=True)
-    eps = _number("eps", eps, low=0)
-    steps, w = check_int("steps", steps, 1), _number("w0", w0)
+    lr = check_finite("lr", lr, 0)
+    alpha = check_beta("alpha", alpha)
+    eps = check_finite("eps", eps, 0)
+    steps, w = check_int("steps", steps, 1), check_finite("w0", w0)
     out, v = [], 0.0
     for t in range(1, steps + 1):
         g = w
@@ -272,13 +267,10 @@ def adam_steps(lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps:
         >>> [round(s.w, 8) for s in adam_steps(0.01, betas=(0.9, 0.99))]
         [0.99, 0.98000252]
     """
-    lr = _number("lr", lr, low=0)
-    if not (isinstance(betas, tuple | list) and len(betas) == 2):
-        raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
-    b1 = _number("betas[0]", betas[0], low=0, high=1, high_open=True)
-    b2 = _number("betas[1]", betas[1], low=0, high=1, high_open=True)
-    eps = _number("eps", eps, low=0)
-    steps, w = check_int("steps", steps, 1), _number("w0", w0)
+    lr = check_finite("lr", lr, 0)
+    b1, b2 = check_pair("betas", betas, check_beta)
+    eps = check_finite("eps", eps, 0)
+    steps, w = check_int("steps", steps, 1), check_finite("w0", w0)
     out, m, v = [], 0.0, 0.0
     for t in range(1, steps + 1):
         g = w
@@ -313,10 +305,10 @@ def adadelta_steps(lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6,
         >>> round(adadelta_steps()[0].w, 8)
         0.99683774
     """
-    lr = _number("lr", lr, low=0)
-    rho = _number("rho", rho, low=0, high=1, high_open=True)
-    eps = _number("eps", eps, low=0)
-    steps, w = check_int("steps", steps, 1), _number("w0", w0)
+    lr = check_finite("lr", lr, 0)
+    rho = check_beta("rho", rho)
+    eps = check_finite("eps", eps, 0)
+    steps, w = check_int("steps", steps, 1), check_finite("w0", w0)
     out, v, u = [], 0.0, 0.0
     for t in range(1, steps + 1):
         g = w
@@ -428,9 +420,7 @@ class Row:
 
 
 def _spec(name: str) -> Spec:
-    if name not in SPECS:
-        raise ValueError(f"name must be one of {sorted(SPECS)}, got {name!r}")
-    return SPECS[name]
+    return SPECS[check_choice("name", name, tuple(SPECS))]
 
 
 def compare(name: str, steps: int = 2) -> list[Row]:
@@ -446,13 +436,13 @@ def compare(name: str, steps: int = 2) -> list[Row]:
     spec = _spec(name)
     steps = check_int("steps", steps, 1)
     hand = spec.hand(steps)
-    mine = ours.two_step_trace(spec.ours, steps=steps)
-    theirs = ours.two_step_trace(spec.torch, steps=steps)
+    mine = weight_trace(spec.ours, steps)
+    theirs = weight_trace(spec.torch, steps)
     reference = COURSE_REFERENCE.get(name, [])
     rows = []
     for i in range(steps):
         course = reference[i][1] if i < len(reference) else None
-        rows.append(Row(i + 1, hand[i].g, hand[i].w, mine[i][1], theirs[i][1], course))
+        rows.append(Row(i + 1, hand[i].g, hand[i].w, mine[i + 1], theirs[i + 1], course))
     return rows
 
 
@@ -480,33 +470,38 @@ def format_comparison(name: str, steps: int = 2) -> str:
 # Small experiments
 # ----------------------------------------------------------------------------------
 
-OPTIMIZER_NAMES = ("SGD", "Momentum (EMA)", "Adagrad", "RMSprop", "Adam", "Adadelta")
+#: The setting of each optimizer of :data:`lrcourse.optim.OPTIMIZERS` that the widget's
+#: one "beta" slider moves: the factor of its running average (``None``: it has none).
+#: "Momentum" is PyTorch's ``SGD(momentum=beta)``, the summing form; the course's
+#: averaging form is ``lrcourse.optim.EMAMomentum`` (section 2 of the lesson).
+BETA_SETTINGS: dict[str, str | None] = {
+    "SGD": None,
+    "Momentum": "momentum",
+    "Adagrad": None,
+    "Adadelta": "rho",
+    "RMSprop": "alpha",
+    "Adam": "betas[0]",
+}
 
 
-def make_optimizer(name: str, params: list[torch.Tensor], lr: float,
-                   beta: float = 0.9) -> torch.optim.Optimizer:
-    """An :mod:`lrcourse.optim` optimizer by its display name, with one shared "beta".
+def beta_settings(name: str, beta: float) -> dict[str, object]:
+    """The keyword arguments that give optimizer ``name`` the averaging factor ``beta``.
 
-    ``beta`` is the averaging factor of each: momentum's beta, RMSprop's alpha,
-    Adam's beta1 (beta2 stays 0.999) and Adadelta's rho; SGD and AdaGrad ignore it.
+    For :func:`lrcourse.optim.make_optimizer`: momentum for "Momentum", ``alpha``
+    for RMSprop, ``rho`` for Adadelta, ``betas=(beta, 0.999)`` for Adam (beta2 at
+    PyTorch's default); SGD and Adagrad average nothing and get no setting.
 
     Example:
-        >>> type(make_optimizer("Adam", [torch.zeros(1, requires_grad=True)], 0.1)).__name__
-        'Adam'
+        >>> beta_settings("Adam", 0.8), beta_settings("RMSprop", 0.9), beta_settings("SGD", 0.9)
+        ({'betas': (0.8, 0.999)}, {'alpha': 0.9}, {})
     """
-    if name not in OPTIMIZER_NAMES:
-        raise ValueError(f"name must be one of {list(OPTIMIZER_NAMES)}, got {name!r}")
-    lr = _number("lr", lr, low=0)
-    beta = _number("beta", beta, low=0, high=1, high_open=True)
-    build = {
-        "SGD": lambda: ours.SGD(params, lr=lr),
-        "Momentum (EMA)": lambda: ours.EMAMomentum(params, lr=lr, beta=beta),
-        "Adagrad": lambda: ours.Adagrad(params, lr=lr),
-        "RMSprop": lambda: ours.RMSprop(params, lr=lr, alpha=beta),
-        "Adam": lambda: ours.Adam(params, lr=lr, betas=(beta, 0.999)),
-        "Adadelta": lambda: ours.Adadelta(params, lr=lr, rho=beta),
-    }
-    return build[name]()
+    setting = BETA_SETTINGS[check_choice("name", name, ours.OPTIMIZERS)]
+    beta = check_beta("beta", beta)
+    if setting is None:
+        return {}
+    if setting == "betas[0]":
+        return {"betas": (beta, ours.DEFAULTS["Adam"]["betas"][1])}
+    return {setting: beta}
 
 
 def weight_trace(make: OptimizerFactory, steps: int, w0: float = 1.0,
@@ -514,19 +509,21 @@ def weight_trace(make: OptimizerFactory, steps: int, w0: float = 1.0,
     """The weights w_0, ..., w_steps of an optimizer on the loss curvature * w^2 / 2.
 
     The gradient is ``curvature * w``; ``curvature=0`` gives a zero gradient, which
-    isolates what weight decay alone does. Runs in float32, like ``two_step_trace``.
+    isolates what weight decay alone does. Runs in float32, PyTorch's default type,
+    so the weights are those ``torch.optim`` prints. On this loss the gradient of
+    step t is ``curvature * w_{t-1}``: the list holds each step's gradient too.
 
     Example:
         >>> [round(w, 4) for w in weight_trace(lambda p: torch.optim.SGD(p, lr=0.1), 2)]
         [1.0, 0.9, 0.81]
     """
-    if not callable(make):
-        raise ValueError(f"make must be callable, got {make!r}")
+    check_callable("make", make, "make([w]) -> torch.optim.Optimizer")
     steps = check_int("steps", steps, 0)
-    w0 = _number("w0", w0)
-    curvature = _number("curvature", curvature, low=0)
+    w0 = check_finite("w0", w0)
+    curvature = check_finite("curvature", curvature, 0)
     w = torch.tensor(w0, dtype=torch.float32, requires_grad=True)
-    optimizer = make([w])
+    optimizer = check_instance("make([w])", make([w]), torch.optim.Optimizer,
+                               "a torch.optim.Optimizer")
     ws = [float(w.detach())]
     for _ in range(steps):
         optimizer.zero_grad()
@@ -563,14 +560,12 @@ def linear_weight_decay(weight_decay: float, *, optimizer: str = "Adagrad", lr: 
         >>> run.steps
         [0, 10]
     """
-    weight_decay = _number("weight_decay", weight_decay, low=0)
-    if optimizer not in ("SGD", "Adagrad", "RMSprop", "Adam", "AdamW"):
-        raise ValueError(f"optimizer must be one of SGD, Adagrad, RMSprop, Adam, AdamW, "
-                         f"got {optimizer!r}")
-    lr = _number("lr", lr, low=0)
+    weight_decay = check_finite("weight_decay", weight_decay, 0)
+    check_choice("optimizer", optimizer, ("SGD", "Adagrad", "RMSprop", "Adam", "AdamW"))
+    lr = check_finite("lr", lr, 0)
     steps = check_int("steps", steps, 1)
     n_train = check_int("n_train", n_train, 1)
-    noise = _number("noise", noise, low=0)
+    noise = check_finite("noise", noise, 0)
     record_every = check_int("record_every", record_every, 1)
     seed = check_int("seed", seed, 0)
 

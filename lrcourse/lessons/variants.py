@@ -43,7 +43,7 @@ from typing import Any
 
 import numpy as np
 
-from lrcourse._checks import check_int, check_positive
+from lrcourse._checks import check_bool, check_choice, check_finite, check_int, check_positive
 from lrcourse.data import iterations_per_epoch, load_digits
 
 __all__ = [
@@ -99,8 +99,7 @@ def digits_problem(seed: int = 0, split: str = "train") -> tuple[np.ndarray, np.
         >>> X.shape, X.dtype.name, int(y.max())
         ((359, 64), 'float64', 9)
     """
-    if split not in ("train", "val"):
-        raise ValueError(f"split must be 'train' or 'val', got {split!r}")
+    check_choice("split", split, ("train", "val"))
     digits = load_digits(seed=seed, flat=True)
     x, y = (digits.x_train, digits.y_train) if split == "train" else (digits.x_val, digits.y_val)
     return x.numpy().astype(np.float64), y.numpy().astype(np.int64)
@@ -202,8 +201,7 @@ def batch_indices(order: Any, batch_size: int, drop_last: bool = False) -> list[
     if order.ndim != 1:
         raise ValueError(f"order must be a 1-d sequence of indices, got shape {order.shape}")
     batch_size = check_int("batch_size", batch_size, 1)
-    if not isinstance(drop_last, bool):
-        raise ValueError(f"drop_last must be True or False, got {drop_last!r}")
+    drop_last = check_bool("drop_last", drop_last)
     batches = [order[start : start + batch_size] for start in range(0, len(order), batch_size)]
     if drop_last and batches and len(batches[-1]) < batch_size:
         batches.pop()
@@ -271,8 +269,7 @@ class VariantRun:
             >>> run.loss_at("samples", 1438) == run.loss[1]
             True
         """
-        if key not in ("iterations", "samples", "seconds"):
-            raise ValueError(f"key must be 'iterations', 'samples' or 'seconds', got {key!r}")
+        check_choice("key", key, ("iterations", "samples", "seconds"))
         values = getattr(self, key)
         inside = [k for k, v in enumerate(values) if v <= budget]
         if not inside:
@@ -291,8 +288,7 @@ class VariantRun:
             >>> run.first_below(2.2), run.first_below(0.1)
             (1, None)
         """
-        if isinstance(target, bool) or not isinstance(target, numbers.Real):
-            raise ValueError(f"target must be a number, got {target!r}")
+        target = check_finite("target", target)
         below = [k for k, value in enumerate(self.loss) if value <= target]
         return below[0] if below else None
 

@@ -21,13 +21,10 @@ This module never imports matplotlib.
 
 from __future__ import annotations
 
-import math
-import numbers
-
 import torch
 
 from lrcourse import schedules as S
-from lrcourse._checks import check_int
+from lrcourse._checks import check_int, check_positive, check_range
 from lrcourse.data import digits_loaders
 from lrcourse.models import digits_mlp
 from lrcourse.train import History, fit
@@ -65,10 +62,8 @@ def article_gradual_warmup(
     """
     max_steps = check_int("max_steps", max_steps, 1)
     warmup_steps = check_int("warmup_steps", warmup_steps, 0)
-    if not (isinstance(init_lr, numbers.Real) and 0 < init_lr < 1):
-        raise ValueError(
-            f"init_lr must be a number in (0, 1) for the power decay to shrink it, got {init_lr!r}"
-        )
+    # in (0, 1): the power decay must shrink it
+    init_lr = check_range("init_lr", init_lr, 0, 1, low_open=True, high_open=True)
     rates: list[float] = []
     lr = float(init_lr)
     for step in range(max_steps):
@@ -124,8 +119,7 @@ def warmup_experiment(
         The ``History`` of ``lrcourse.train.fit`` (validated after every epoch).
     """
     warmup_steps = check_int("warmup_steps", warmup_steps, 0)
-    if not (isinstance(lr, numbers.Real) and math.isfinite(lr) and lr > 0):
-        raise ValueError(f"lr must be a finite number > 0, got {lr!r}")
+    lr = check_positive("lr", lr)
     train_loader, val_loader = digits_loaders(batch_size=batch_size, seed=0, flat=True)
     model = digits_mlp(hidden=hidden, depth=depth, seed=seed)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from matplotlib.axes import Axes
 
+from lrcourse._checks import check_choice
+
 
 def new_axes(ax: Axes | None = None, **subplot_kw) -> Axes:
     """Return ``ax``, or the axes of a new pyplot figure when ``ax`` is None."""
@@ -17,8 +19,7 @@ def new_axes(ax: Axes | None = None, **subplot_kw) -> Axes:
 
 def lr_axis(ax: Axes, axis: str = "x", label: str = "learning rate") -> Axes:
     """Put learning rates on a log scale with a plain label: rates span decades."""
-    if axis not in ("x", "y"):
-        raise ValueError(f"axis must be 'x' or 'y', got {axis!r}")
+    check_choice("axis", axis, ("x", "y"))
     if axis == "x":
         ax.set_xscale("log")
         ax.set_xlabel(label)

@@ -12,6 +12,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from lrcourse._checks import check_series
 from lrcourse.lessons.backprop import Forward, Gradients, SigmoidChain, TinyNetwork, train
 from lrcourse.plots._base import new_axes
 
@@ -146,8 +147,7 @@ def plot_training_error(
     errors: Sequence[float], ax: Axes | None = None, lr: float | None = None
 ) -> Axes:
     """E_total against the number of updates, on a log scale (``errors[k]`` after k updates)."""
-    if len(errors) < 2:
-        raise ValueError(f"errors must hold at least two values, got {len(errors)}")
+    check_series("errors", errors, 2)
     ax = new_axes(ax)
     steps = np.arange(len(errors))
     label = "E_total" + (f", lr = {lr:g}" if lr is not None else "")

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from lrcourse._checks import check_choice, check_nonempty
 from lrcourse.plots._base import lr_axis, new_axes
 from lrcourse.schedules import CLR_MODES, cyclical_lr, schedule_values
 from lrcourse.train import History
@@ -38,9 +39,8 @@ def plot_clr_policies(
     Example:
         >>> ax = plot_clr_policies(steps=400)  # doctest: +SKIP
     """
-    for mode in modes:
-        if mode not in CLR_MODES:
-            raise ValueError(f"modes must hold names from {CLR_MODES}, got {mode!r}")
+    for i, mode in enumerate(modes):
+        check_choice(f"modes[{i}]", mode, CLR_MODES)
     ax = new_axes(ax)
     for mode in modes:
         values = schedule_values(cyclical_lr, steps, base_lr=base_lr, max_lr=max_lr,
@@ -61,8 +61,7 @@ def plot_accuracy_race(
     ax: Axes | None = None,
 ) -> Axes:
     """Validation accuracy against iterations, one line per run (label -> History)."""
-    if not runs:
-        raise ValueError("runs must hold at least one labelled History, got none")
+    check_nonempty("runs", runs, "labelled History")
     ax = new_axes(ax)
     for label, history in runs.items():
         ax.plot(history.val_step, [100 * a for a in history.val_accuracy], label=label)

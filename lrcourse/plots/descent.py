@@ -13,6 +13,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from lrcourse._checks import check_length
 from lrcourse.lessons.descent import (
     CURVATURE,
     Trajectory,
@@ -162,8 +163,7 @@ def plot_valley(
     budget line: grey when the rate was too small, red when it diverged (or sat
     at the edge). The band of rates that trained is shaded.
     """
-    if len(lrs) != len(steps):
-        raise ValueError(f"steps must have one entry per rate: {len(steps)} for {len(lrs)} rates")
+    check_length("steps", steps, len(lrs), "rate")
     ax = new_axes(ax)
     trained = [(lr, s) for lr, s in zip(lrs, steps, strict=True) if s is not None]
     unstable = {"oscillates at the edge", "diverges"}

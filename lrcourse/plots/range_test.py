@@ -1,4 +1,4 @@
-"""Figures of the range-test lesson, and the side-by-side with torch-lr-finder.
+"""Figures of the range-test lesson.
 
 - :func:`plot_range_curves`: loss curves against the rate (log axis), with an
   optional stopping point and vertical marks for suggested rates;
@@ -6,28 +6,23 @@
   smoothing and rule (stop, suggestion), plus the lag and the lag-free loss minimum;
 - :func:`draw_sweep_reading`: one such reading on an axes (the lesson's two-speed
   figure and the range-test widget both draw with it);
-- :func:`compare_with_torch_lr_finder`: run the ``torch-lr-finder`` package on a
-  fresh copy of the same model, optimizer and batches as one of our tests, draw both
-  curves and return what agrees. Returns ``None`` when the package is not installed.
+- :func:`plot_comparison`: our curve and ``torch-lr-finder``'s on one axes, from
+  what :func:`lrcourse.lessons.range_test.compare_with_torch_lr_finder` returned.
 """
 
 from __future__ import annotations
 
-import contextlib
-import importlib.util
-import io
 import math
-import warnings
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from lrcourse._checks import check_choice, check_length, check_nonempty, shown
 from lrcourse.lr_finder import (
     METHODS,
-    LRFinder,
     centred_average,
     minimum,
     smooth,
@@ -37,8 +32,8 @@ from lrcourse.lr_finder import (
 from lrcourse.plots._base import lr_axis, new_axes
 
 __all__ = [
-    "compare_with_torch_lr_finder",
     "draw_sweep_reading",
+    "plot_comparison",
     "plot_range_curves",
     "read_sweep",
     "Curves",
@@ -61,8 +56,7 @@ def plot_range_curves(
     losses are left out. ``marks`` draws a dashed vertical line per suggested rate;
     ``stop`` marks the iteration where a test stopped.
     """
-    if not curves:
-        raise ValueError("curves must hold at least one labelled loss curve, got none")
+    check_nonempty("curves", curves, "labelled loss curve")
     ax = new_axes(ax)
     for label, losses in curves.items():
         if len(losses) > len(lrs):
@@ -111,16 +105,16 @@ def read_sweep(
     it has no lag) and ``offset`` (``log10(suggestion / loss_minimum)``, in
     decades; negative means below the minimum).
     """
-    if rule not in METHODS:
-        raise ValueError(f"rule must be one of {METHODS}, got {rule!r}")
+    check_choice("rule", rule, METHODS)
     x = np.asarray(lrs, dtype=float)
     raw = np.asarray(raw_losses, dtype=float)
-    if x.size != raw.size or x.size < 2:
-        raise ValueError(
-            f"lrs and raw_losses must have the same length, at least 2, got {x.size} and {raw.size}"
-        )
+    if x.ndim != 1 or x.size < 2:
+        raise ValueError(f"lrs must be a list of at least 2 rates, got {shown(lrs)}")
+    check_length("raw_losses", raw, x.size, "rate of lrs")
     if not (x[0] > 0 and np.all(np.diff(x) > 0)):
-        raise ValueError("lrs must be positive and increasing, as in an exponential sweep")
+        raise ValueError(
+            f"lrs must be positive and increasing, as in an exponential sweep, got {shown(lrs)}"
+        )
     smoothed = smooth(np.where(np.isfinite(raw), raw, np.inf), smooth_f)
     points, best = len(raw), math.inf
     for i, s_i in enumerate(smoothed):
@@ -187,73 +181,18 @@ def draw_sweep_reading(
     return ax
 
 
-def compare_with_torch_lr_finder(
-    ours: LRFinder,
-    make_model: Callable[[], Any],
-    make_optimizer: Callable[[Any], Any],
-    make_loader: Callable[[], Iterable],
-    criterion: Callable[[Any, Any], Any],
-    ax: Axes | None = None,
-    **range_test: Any,
-) -> dict[str, Any] | None:
-    """Repeat ``ours``'s range test with ``torch_lr_finder.LRFinder`` and compare.
+def plot_comparison(facts: Mapping[str, Any], ax: Axes | None = None) -> Axes:
+    """Our smoothed range-test curve and ``torch-lr-finder``'s (dashed), on a log rate axis.
 
-    ``make_model()``, ``make_optimizer(params)`` and ``make_loader()`` must rebuild
-    exactly what ``ours`` ran on (same seeds), and ``range_test`` holds the same
-    keyword arguments (``start_lr``, ``end_lr``, ``num_iter``...). Their progress
-    bar and messages are silenced. When ``ax`` is given both curves are drawn on it.
-
-    Returns ``None`` if ``torch_lr_finder`` is not installed, else a dict with
-    ``points`` (ours, theirs), ``common`` (points both recorded), ``same_rates``,
-    ``max_abs_difference`` (between the smoothed curves over the common points),
-    ``steepest`` (ours, theirs: the steepest-descent rule with the same skips on
-    each curve) and ``theirs`` (their ``history``).
+    ``facts`` is what :func:`lrcourse.lessons.range_test.compare_with_torch_lr_finder`
+    returned; on the same run the two curves lie on top of each other.
     """
-    if not ours.history["lr"]:
-        raise ValueError("ours must be an LRFinder whose range_test has run, got an empty history")
-    if importlib.util.find_spec("torch_lr_finder") is None:
-        return None
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        import torch_lr_finder
-        import torch_lr_finder.lr_finder as their_module
-    from tqdm.std import tqdm
-
-    def quiet_tqdm(*args: Any, **kwargs: Any) -> Any:
-        return tqdm(*args, **{**kwargs, "disable": True})
-
-    model = make_model()
-    theirs = torch_lr_finder.LRFinder(model, make_optimizer(model.parameters()), criterion)
-    original = their_module.tqdm
-    their_module.tqdm = quiet_tqdm  # their notebook bar would be stored in the lesson
-    try:
-        with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            theirs.range_test(make_loader(), **range_test)
-            theirs.reset()
-    finally:
-        their_module.tqdm = original
-    a, b = ours.history, theirs.history
-    n = min(len(a["loss"]), len(b["loss"]))
-    diff = [abs(x - y) for x, y in zip(a["loss"][:n], b["loss"][:n], strict=True)]
-    finite = [d for d in diff if math.isfinite(d)]
-    with contextlib.redirect_stdout(io.StringIO()):  # it prints its suggestion
-        _, their_steepest = theirs.plot(ax=Figure().subplots(), suggest_lr=True)
-    facts = {
-        "points": (len(a["loss"]), len(b["loss"])),
-        "common": n,
-        "same_rates": list(a["lr"][:n]) == list(b["lr"][:n]),
-        "max_abs_difference": max(finite) if finite else math.nan,
-        # Their suggestion comes from their plot(), with its default skips (10 and 5).
-        "steepest": (ours.suggestion("steepest"), float(their_steepest)),
-        "theirs": b,
-    }
-    if ax is not None:
-        plot_range_curves(a["lr"], {"lrcourse LRFinder": a["loss"]}, ax=ax,
-                          title="Our range test and torch-lr-finder's, same run")
-        ax.plot(b["lr"], b["loss"], linestyle="--", color="C1", label="torch-lr-finder")
-        ax.legend(fontsize="small")
-    return facts
+    ours, theirs = facts["ours"], facts["theirs"]
+    ax = plot_range_curves(ours["lr"], {"lrcourse LRFinder": ours["loss"]}, ax=ax,
+                           title="Our range test and torch-lr-finder's, same run")
+    ax.plot(theirs["lr"], theirs["loss"], linestyle="--", color="C1", label="torch-lr-finder")
+    ax.legend(fontsize="small")
+    return ax
 
 
 Curves = Mapping[int, tuple[Sequence[float], Sequence[float]]]
@@ -271,9 +210,7 @@ def range_test_figure(
         >>> range_test_figure({41: (lrs, raw)}, 41, smooth_f=0.2)[1]
         '41 iterations, 20 per decade; f = 0.2 lags 4 iterations = 0.2 decades. steepest: 0.0282, 0.05 decades above the loss minimum 0.0251'
     """
-    if num_iter not in curves:
-        raise ValueError(f"num_iter must be one of the recorded sweeps {sorted(curves)}, "
-                         f"got {num_iter!r}")
+    check_choice("num_iter", num_iter, tuple(sorted(curves)))
     lrs, raw = curves[num_iter]
     reading = read_sweep(lrs, raw, smooth_f=smooth_f, rule=rule)
     fig = Figure(figsize=(7.0, 3.6))

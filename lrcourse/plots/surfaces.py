@@ -13,7 +13,8 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from lrcourse.lessons.surfaces import OPTIMIZERS, SURFACES, Path, Surface, run_named
+from lrcourse._checks import check_choice, check_length, check_nonempty
+from lrcourse.lessons.surfaces import ORDER, SURFACES, Path, Surface, run_named
 from lrcourse.plots._base import new_axes
 
 __all__ = [
@@ -25,7 +26,7 @@ __all__ = [
     "race_figure",
 ]
 
-_COLORS = dict(zip(OPTIMIZERS, ("#7f7f7f", "#1f77b4", "#2ca02c", "#9467bd", "#d62728",
+_COLORS = dict(zip(ORDER, ("#7f7f7f", "#1f77b4", "#2ca02c", "#9467bd", "#d62728",
                                 "#ff7f0e"), strict=True))
 
 
@@ -60,8 +61,7 @@ def plot_contour(surface: Surface, ax: Axes | None = None, levels: int = 25) -> 
 
 def plot_paths(paths: Sequence[Path], ax: Axes | None = None, markers: bool = False) -> Axes:
     """The paths over the contour map of their surface (the start is a square)."""
-    if not paths:
-        raise ValueError("paths must hold at least one run, got none")
+    check_nonempty("paths", paths, "run")
     ax = plot_contour(paths[0].surface, ax)
     for path in paths:
         xy = np.asarray(path.xy)
@@ -75,8 +75,7 @@ def plot_paths(paths: Sequence[Path], ax: Axes | None = None, markers: bool = Fa
 
 def plot_gaps(paths: Sequence[Path], ax: Axes | None = None) -> Axes:
     """Loss above the minimum, f - f_min, against the step, on a log scale."""
-    if not paths:
-        raise ValueError("paths must hold at least one run, got none")
+    check_nonempty("paths", paths, "run")
     ax = new_axes(ax)
     for path in paths:
         gap = np.asarray(path.loss) - path.surface.f_min
@@ -93,8 +92,7 @@ def plot_gaps(paths: Sequence[Path], ax: Axes | None = None) -> Axes:
 
 def plot_race(paths: Sequence[Path], axes: Sequence[Axes]) -> Sequence[Axes]:
     """Paths on the contour map (first axes) and their loss gaps (second axes)."""
-    if len(axes) != 2:
-        raise ValueError(f"axes must be a pair (paths, losses), got {len(axes)} axes")
+    check_length("axes", axes, 2, "panel (paths, losses)")
     plot_paths(paths, axes[0])
     plot_gaps(paths, axes[1])
     return axes
@@ -111,19 +109,19 @@ def race_figure(
 ) -> tuple[Figure, str]:
     """The path of ``optimizer`` at rate ``lr`` from (x0, y0) on ``surface``, and a verdict.
 
-    With ``others`` the remaining optimizers run too, at :data:`RATES` of that surface.
+    ``optimizer`` is one of :data:`lrcourse.optim.OPTIMIZERS`. With ``others`` the
+    remaining optimizers run too, at :data:`RATES` of that surface.
 
     Example:
         >>> fig, text = race_figure("saddle", "Momentum", 0.01, 1.5, 0.001, 300)
         >>> text.split("; ")[-1]
         '|y| > 0.5 after 105 steps'
     """
-    if surface not in SURFACES:
-        raise ValueError(f"surface must be one of {sorted(SURFACES)}, got {surface!r}")
+    check_choice("surface", surface, tuple(sorted(SURFACES)))
     main = run_named(surface, optimizer, lr, (x0, y0), steps)
     paths = [main]
     if others:
-        paths += [run_named(surface, n, None, (x0, y0), steps) for n in OPTIMIZERS
+        paths += [run_named(surface, n, None, (x0, y0), steps) for n in ORDER
                   if n != optimizer]
     fig = Figure(figsize=(10.0, 4.0))
     axes = fig.subplots(1, 2)

@@ -16,6 +16,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from lrcourse._checks import check_int, check_length
 from lrcourse.data import Temperatures, load_temperatures
 from lrcourse.ewma import effective_window, ewma
 from lrcourse.lessons.temperatures import best_lag, ewma_weights, roughness
@@ -83,8 +84,7 @@ def plot_year(
 ) -> Axes:
     """A year of daily temperatures as points, and the EWMA for each beta as a line."""
     y = _as_list(values)
-    if len(dates) != len(y):
-        raise ValueError(f"dates must give one date per value: {len(dates)} for {len(y)} values")
+    check_length("dates", dates, len(y), "value")
     ax = new_axes(ax)
     ax.scatter(dates, y, s=6, color=RAW_COLOR, alpha=0.5, label="daily mean")
     for k, beta in enumerate(betas):
@@ -107,11 +107,8 @@ def plot_tradeoff(
     ax: Axes | None = None,
 ) -> Axes:
     """Lag (days) against roughness (°C/day², log axis), one labelled point per beta."""
-    if not len(betas) == len(roughnesses) == len(lags):
-        raise ValueError(
-            f"roughnesses and lags must have one entry per beta: {len(roughnesses)} and "
-            f"{len(lags)} for {len(betas)} betas"
-        )
+    check_length("roughnesses", roughnesses, len(betas), "beta")
+    check_length("lags", lags, len(betas), "beta")
     ax = new_axes(ax)
     ax.plot(roughnesses, lags, "-o", color="0.3", ms=5, lw=1, label="EWMA, one point per β")
     for beta, r, lag in zip(betas, roughnesses, lags, strict=True):
@@ -156,8 +153,7 @@ def plot_bias_correction(
 ) -> Axes:
     """The first ``days`` of a series and three EWMAs of it: S_1 = Y_1, S_0 = 0, S_0 = 0 corrected."""
     y = _as_list(values)
-    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= len(y):
-        raise ValueError(f"days must be an integer from 1 to {len(y)}, got {days!r}")
+    days = check_int("days", days, 1, len(y))
     ax = new_axes(ax)
     t = np.arange(1, days + 1)
     curves = [

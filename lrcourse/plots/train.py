@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 
 from matplotlib.axes import Axes
 
+from lrcourse._checks import check_length
 from lrcourse.plots._base import lr_axis
 from lrcourse.train import History
 
@@ -27,8 +28,7 @@ def plot_histories(
         import matplotlib.pyplot as plt
 
         _, axes = plt.subplots(1, 3, figsize=(13, 3.6))
-    if len(axes) != 3:
-        raise ValueError(f"axes must hold 3 axes, got {len(axes)}")
+    check_length("axes", axes, 3, "panel (rate, training loss, validation accuracy)")
     ax_lr, ax_loss, ax_acc = axes
     for label, history in histories.items():
         line = ax_lr.plot([r if r > 0 else math.nan for r in history.lr], lw=1.5, label=label)

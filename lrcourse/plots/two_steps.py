@@ -12,8 +12,9 @@ from collections.abc import Mapping, Sequence
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from lrcourse._checks import check_int
-from lrcourse.lessons.two_steps import make_optimizer, weight_trace
+from lrcourse._checks import check_int, check_nonempty
+from lrcourse.lessons.two_steps import BETA_SETTINGS, beta_settings, weight_trace
+from lrcourse.optim import make_optimizer
 from lrcourse.plots._base import new_axes
 
 __all__ = [
@@ -33,8 +34,7 @@ def plot_weight_traces(
     Example:
         >>> ax = plot_weight_traces({"SGD lr=0.1": [1.0, 0.9, 0.81]})
     """
-    if not traces:
-        raise ValueError("traces must hold at least one labelled list of weights, got none")
+    check_nonempty("traces", traces, "labelled list of weights")
     ax = new_axes(ax)
     for label, ws in traces.items():
         ax.plot(range(len(ws)), list(ws), marker="o" if len(ws) <= 12 else None, ms=3,
@@ -53,8 +53,7 @@ def plot_weight_decay(runs: Sequence, ax_loss: Axes | None = None,
 
     ``runs`` are :class:`lrcourse.lessons.two_steps.DecayRun` objects.
     """
-    if not runs:
-        raise ValueError("runs must hold at least one run, got none")
+    check_nonempty("runs", runs, "run")
     ax_loss = new_axes(ax_loss)
     ax_norm = new_axes(ax_norm)
     for run in runs:
@@ -78,23 +77,32 @@ def plot_weight_decay(runs: Sequence, ax_loss: Axes | None = None,
 def first_steps_figure(optimizer: str, lr: float, beta: float, steps: int) -> tuple[Figure, str]:
     """``steps`` updates of ``optimizer`` on w^2/2 from w = 1, next to plain SGD.
 
+    ``optimizer`` is one of :data:`lrcourse.optim.OPTIMIZERS`, built by
+    :func:`lrcourse.optim.make_optimizer` (``library="lrcourse"``) with ``beta`` in
+    the setting :func:`lrcourse.lessons.two_steps.beta_settings` names.
+
     Example:
         >>> fig, text = first_steps_figure("Adam", 0.01, 0.9, 2)
         >>> text
-        'Adam, lr = 0.01, beta = 0.9: w1 = 0.99000001, w2 = 0.98000276 (SGD: w2 = 0.98010004)'
+        'Adam, lr = 0.01, betas[0] = 0.9: w1 = 0.99000001, w2 = 0.98000276 (SGD: w2 = 0.98010004)'
     """
     steps = check_int("steps", steps, 1)
-    ws = weight_trace(lambda p: make_optimizer(optimizer, p, lr, beta), steps)
-    sgd = weight_trace(lambda p: make_optimizer("SGD", p, lr), steps)
+    settings = beta_settings(optimizer, beta)
+    ws = weight_trace(
+        lambda p: make_optimizer(optimizer, p, lr, library="lrcourse", **settings), steps)
+    sgd = weight_trace(lambda p: make_optimizer("SGD", p, lr, library="lrcourse"), steps)
+    setting = BETA_SETTINGS[optimizer]
+    named = f"{optimizer} ({setting} = {beta:g})" if setting else optimizer
     fig = Figure(figsize=(6.4, 3.6))
     ax = fig.subplots()
-    traces = {f"{optimizer} (beta = {beta:g})": ws} if optimizer != "SGD" else {}
+    traces = {named: ws} if optimizer != "SGD" else {}
     traces[f"SGD, same lr = {lr:.3g}"] = sgd
     plot_weight_traces(traces, ax, title=f"{optimizer} on w²/2 from w = 1, lr = {lr:.3g}")
     fig.tight_layout()
     shown = ", ".join(f"w{t} = {ws[t] + 0.0:.8f}" for t in range(1, min(steps, 2) + 1))
     if steps > 2:
         shown += f", ..., w{steps} = {ws[steps] + 0.0:.8f}"
-    text = (f"{optimizer}, lr = {lr:.3g}, beta = {beta:g}: {shown} "
+    setting_text = f", {setting} = {beta:g}" if setting else ""
+    text = (f"{optimizer}, lr = {lr:.3g}{setting_text}: {shown} "
             f"(SGD: w{steps} = {sgd[steps] + 0.0:.8f})")
     return fig, text

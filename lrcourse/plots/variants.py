@@ -13,6 +13,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from lrcourse._checks import check_choice, check_nonempty
 from lrcourse.lessons.variants import VariantRun, digits_problem, train_variant
 from lrcourse.plots._base import new_axes
 
@@ -59,10 +60,8 @@ def plot_runs(
             cannot be shown on it and is left out.
         title: the figure's title; a default names the x axis.
     """
-    if x not in _AXES:
-        raise ValueError(f"x must be one of {sorted(_AXES)}, got {x!r}")
-    if not runs:
-        raise ValueError("runs must hold at least one VariantRun, got none")
+    check_choice("x", x, tuple(sorted(_AXES)))
+    check_nonempty("runs", runs, "VariantRun")
     ax = new_axes(ax)
     for run in runs:
         xs = np.asarray(getattr(run, x), dtype=float)

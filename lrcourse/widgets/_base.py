@@ -28,7 +28,14 @@ from typing import Any
 import ipywidgets as W
 from matplotlib.figure import Figure
 
-from lrcourse._checks import check_bool, check_choice, check_int, check_range
+from lrcourse._checks import (
+    check_bool,
+    check_choice,
+    check_int,
+    check_length,
+    check_nonempty,
+    check_range,
+)
 
 
 class Panel(W.VBox):
@@ -51,14 +58,9 @@ class Panel(W.VBox):
         update: Callable[..., Any],
         names: Sequence[str] | None = None,
     ) -> None:
-        if not controls:
-            raise ValueError("controls must hold at least one widget, got none")
+        check_nonempty("controls", controls, "widget")
         names = list(names) if names is not None else [c.description.lower() for c in controls]
-        if len(names) != len(controls):
-            raise ValueError(
-                f"names must give one name per control: {len(names)} names "
-                f"for {len(controls)} controls"
-            )
+        check_length("names", names, len(controls), "control")
         self.title = title
         self.controls = dict(zip(names, controls, strict=True))
         self.update_function = update

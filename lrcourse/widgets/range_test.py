@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ipywidgets as W
 
+from lrcourse._checks import check_nonempty
 from lrcourse.lr_finder import METHODS
 from lrcourse.plots.range_test import Curves, range_test_figure
 
@@ -24,17 +25,13 @@ __all__ = [
 ]
 
 
-
-
-
 def range_test_explorer(
     curves: Curves, num_iter: int | None = None, smooth_f: float = 0.05, rule: str = "steepest"
 ) -> W.VBox:
     """Sweep length (one of ``curves``), smoothing factor and rule -> the reading of the test."""
     from lrcourse.widgets._base import Panel
 
-    if not curves:
-        raise ValueError("curves must hold at least one recorded sweep, got none")
+    check_nonempty("curves", curves, "recorded sweep")
     counts = sorted(curves)
     return Panel(
         "Range test: sweep length, smoothing and rule",

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import ipywidgets as W
 
-from lrcourse.lessons.surfaces import OPTIMIZERS, RATES, STARTS, SURFACES
+from lrcourse.lessons.surfaces import ORDER, RATES, STARTS, SURFACES
 from lrcourse.plots.surfaces import race_figure
 from lrcourse.widgets._base import Panel, dropdown, slider
 
@@ -22,13 +22,11 @@ __all__ = [
 ]
 
 
-
-
 def optimizer_race(surface: str = "saddle", optimizer: str = "Momentum",
                    steps: int = 200) -> Panel:
     """Controls: surface, optimizer, log-scale learning rate, start point, steps, compare."""
     surface_menu = dropdown("surface", surface, sorted(SURFACES), description="surface")
-    optimizer_menu = dropdown("optimizer", optimizer, OPTIMIZERS, description="optimizer")
+    optimizer_menu = dropdown("optimizer", optimizer, ORDER, description="optimizer")
     steps_slider = slider(W.IntSlider, "steps", steps, min=10, max=2000, step=10,
                           description="steps", continuous_update=False)
     lr = RATES[surface][optimizer]

@@ -78,7 +78,7 @@ def test_steps_to_accuracy_bad_target(target):
 
 
 def test_steps_to_accuracy_length_mismatch():
-    with pytest.raises(ValueError, match="steps and accuracies"):
+    with pytest.raises(ValueError, match="accuracies must have 2 entries, one per step"):
         steps_to_accuracy([1, 2], [0.5], 0.5)
 
 

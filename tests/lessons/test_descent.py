@@ -30,8 +30,8 @@ from lrcourse.lessons.descent import (  # noqa: E402
     factor,
     format_table,
     gradient_descent,
+    steps_for_rates,
     steps_to_tolerance,
-    valley,
 )
 from lrcourse.plots import descent as dplots  # noqa: E402
 from lrcourse.widgets import descent as dwidgets  # noqa: E402
@@ -218,9 +218,9 @@ def test_steps_to_tolerance_matches_logarithms(lr, x0, tol):
         assert abs(closed_form(lr, got - 1, x0)) > tol * (1 - 1e-9)
 
 
-def test_valley_fails_at_both_ends_and_trains_in_between():
+def test_steps_for_rates_fail_at_both_ends_and_train_in_between():
     lrs = [1e-4, 1e-3, 3e-3, 0.01, 0.05, 0.125, 0.2, 0.24, 0.26, 0.3]
-    steps = valley(lrs)
+    steps = steps_for_rates(lrs)
     assert steps[0] is None and steps[1] is None  # too slow for 1000 steps
     assert steps[-1] is None and steps[-2] is None  # diverge
     middle = steps[2:-2]
@@ -260,8 +260,8 @@ def test_bad_learning_rates_are_rejected(lr):
         (lambda: steps_to_tolerance(0.1, curvature=-8.0), "curvature"),
         (lambda: closed_form(0.1, -1), "k"),
         (lambda: critical_rates(0.0), "curvature"),
-        (lambda: valley([]), "lrs"),
-        (lambda: valley(0.1), "lrs"),
+        (lambda: steps_for_rates([]), "lrs"),
+        (lambda: steps_for_rates(0.1), "lrs"),
         (lambda: format_table(descend_parabola(0.1), digits=-1), "digits"),
     ],
 )
@@ -291,7 +291,7 @@ def test_plots_have_titles_labels_and_legends():
     assert all(_labelled(ax) for ax in axes.flat)
     assert "diverges" in axes[0, 4].get_title()
     lrs = [1e-4, 0.01, 0.1, 0.3]
-    ax_valley = dplots.plot_valley(lrs, valley(lrs), max_steps=1000)
+    ax_valley = dplots.plot_valley(lrs, steps_for_rates(lrs), max_steps=1000)
     assert _labelled(ax_valley) and ax_valley.get_xscale() == "log"
     assert _labelled(dplots.plot_factor())
     assert _labelled(dplots.plot_iterates([descend_parabola(0.25, steps=8)]))

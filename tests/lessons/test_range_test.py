@@ -20,8 +20,9 @@ from lrcourse.exercises.range_test import (
     solution_clr_bounds,
     solution_lag_decades,
 )
+from lrcourse.lessons.range_test import compare_with_torch_lr_finder, silenced_progress_bar
 from lrcourse.lr_finder import LRFinder, centred_average, lag_in_decades, smooth
-from lrcourse.plots.range_test import compare_with_torch_lr_finder, plot_range_curves, read_sweep
+from lrcourse.plots.range_test import plot_comparison, plot_range_curves, read_sweep
 from lrcourse.widgets.range_test import range_test_explorer, range_test_figure
 
 matplotlib.use("Agg")
@@ -98,19 +99,65 @@ def test_plot_range_curves_rejects_bad_input():
         plot_range_curves([1e-3], {"a": [1.0, 2.0]})
 
 
-@pytest.mark.skipif(importlib.util.find_spec("torch_lr_finder") is None,
-                    reason="torch-lr-finder is not installed")
+HAS_TORCH_LR_FINDER = importlib.util.find_spec("torch_lr_finder") is not None
+needs_torch_lr_finder = pytest.mark.skipif(not HAS_TORCH_LR_FINDER,
+                                           reason="torch-lr-finder is not installed")
+
+
+@needs_torch_lr_finder
 def test_compare_with_torch_lr_finder_agrees_and_prints_nothing(finder, capsys):
-    fig = Figure()
     facts = compare_with_torch_lr_finder(finder, _make_model, _make_optimizer, _make_loader,
-                                         nn.CrossEntropyLoss(), ax=fig.subplots(), **SETTINGS)
+                                         nn.CrossEntropyLoss(), **SETTINGS)
     out = capsys.readouterr()
     assert out.out == "" and out.err == ""
     assert facts["same_rates"]
     assert facts["max_abs_difference"] == 0.0
     assert facts["steepest"][0] == facts["steepest"][1]
     assert facts["common"] == min(facts["points"])
-    assert len(fig.axes[0].get_lines()) >= 2
+    assert facts["ours"] is finder.history
+    fig = Figure()
+    plot_comparison(facts, fig.subplots())
+    labels = fig.axes[0].get_legend_handles_labels()[1]
+    assert {"lrcourse LRFinder", "torch-lr-finder"} <= set(labels)
+
+
+@needs_torch_lr_finder
+def test_the_other_packages_progress_bar_is_back_after_the_comparison(finder):
+    import torch_lr_finder.lr_finder as their_module
+
+    original = their_module.tqdm
+    compare_with_torch_lr_finder(finder, _make_model, _make_optimizer, _make_loader,
+                                 nn.CrossEntropyLoss(), **SETTINGS)
+    assert their_module.tqdm is original
+
+    def broken_loader():
+        raise RuntimeError("no batches today")
+
+    with pytest.raises(RuntimeError, match="no batches today"):
+        compare_with_torch_lr_finder(finder, _make_model, _make_optimizer, broken_loader,
+                                     nn.CrossEntropyLoss(), **SETTINGS)
+    assert their_module.tqdm is original
+
+
+def test_silenced_progress_bar_puts_the_original_back_even_after_an_error():
+    import types
+
+    module = types.SimpleNamespace(tqdm="the original")
+    with silenced_progress_bar(module):
+        bar = module.tqdm(range(3))
+        assert bar.disable and list(bar) == [0, 1, 2]
+    assert module.tqdm == "the original"
+    with pytest.raises(KeyError), silenced_progress_bar(module):
+        raise KeyError("inside")
+    assert module.tqdm == "the original"
+
+
+def test_compare_without_the_package_returns_none(finder, monkeypatch):
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "torch_lr_finder" else real(name, *a))
+    assert compare_with_torch_lr_finder(finder, _make_model, _make_optimizer, _make_loader,
+                                        nn.CrossEntropyLoss(), **SETTINGS) is None
 
 
 def test_compare_needs_a_finished_test():
@@ -224,7 +271,7 @@ def test_read_sweep_rejects_bad_input(raw_sweep):
     lrs, raw = raw_sweep
     with pytest.raises(ValueError, match="rule"):
         read_sweep(lrs, raw, rule="fastest")
-    with pytest.raises(ValueError, match="same length"):
+    with pytest.raises(ValueError, match="raw_losses"):
         read_sweep(lrs, raw[:-1])
     with pytest.raises(ValueError, match="increasing"):
         read_sweep(lrs[::-1], raw)

@@ -19,6 +19,7 @@ import pytest  # noqa: E402
 import torch  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+from lrcourse import optim  # noqa: E402
 from lrcourse.exercises import surfaces as ex  # noqa: E402
 from lrcourse.lessons import surfaces as S  # noqa: E402
 from lrcourse.plots import surfaces as splots  # noqa: E402
@@ -81,7 +82,7 @@ def test_momentum_run_matches_a_hand_loop():
 
 
 def test_adagrad_run_matches_a_hand_loop():
-    path = S.run_named("rosenbrock", "AdaGrad", lr=1.0, steps=30)
+    path = S.run_named("rosenbrock", "Adagrad", lr=1.0, steps=30)
     (x, y), (sx, sy) = S.STARTS["rosenbrock"], (0.0, 0.0)
     for k in range(1, 31):
         gx, gy = S.ROSENBROCK.grad(x, y)
@@ -90,7 +91,15 @@ def test_adagrad_run_matches_a_hand_loop():
         assert path.xy[k] == pytest.approx((x, y), rel=1e-10, abs=1e-13)
 
 
-@pytest.mark.parametrize("name", S.OPTIMIZERS)
+def test_the_lessons_order_is_the_registry_in_another_order():
+    assert sorted(S.ORDER) == sorted(optim.OPTIMIZERS) and len(set(S.ORDER)) == len(S.ORDER)
+    for rates in (*S.RATES.values(), S.DIGITS_RATES):
+        assert list(rates) == list(S.ORDER)
+    panel = swidgets.optimizer_race()
+    assert panel.controls["optimizer"].options == S.ORDER
+
+
+@pytest.mark.parametrize("name", S.ORDER)
 @pytest.mark.parametrize("surface", list(S.SURFACES))
 def test_lrcourse_optimizers_trace_the_same_paths_as_torch(name, surface):
     ours = S.run_named(surface, name, steps=100, library="lrcourse")
@@ -135,20 +144,20 @@ def test_momentum_crosses_the_saddle_and_sgd_at_the_same_rate_stalls():
 
 def test_adaptive_methods_leave_the_ridge_in_tens_of_steps():
     paths = S.race("saddle", steps=100)
-    assert {n: paths[n].steps_to_escape(0.5) for n in ("AdaGrad", "RMSProp", "Adam",
+    assert {n: paths[n].steps_to_escape(0.5) for n in ("Adagrad", "RMSprop", "Adam",
                                                         "Adadelta")} == {
-        "AdaGrad": 7, "RMSProp": 7, "Adam": 11, "Adadelta": 27}
+        "Adagrad": 7, "RMSprop": 7, "Adam": 11, "Adadelta": 27}
 
 
 def test_ravine_and_rosenbrock_tables():
     ravine = S.race("ravine", steps=300)
     assert {n: p.steps_to_minimum(1e-2) for n, p in ravine.items()} == {
-        "SGD": 151, "Momentum": 99, "AdaGrad": 35, "RMSProp": 33, "Adam": 61,
+        "SGD": 151, "Momentum": 99, "Adagrad": 35, "RMSprop": 33, "Adam": 61,
         "Adadelta": None}
     rosen = S.race("rosenbrock", steps=2000)
     reached = {n: p.steps_to_minimum(1e-3) for n, p in rosen.items()}
     assert reached["Momentum"] == 1580 and reached["Adam"] == 1803
-    assert all(reached[n] is None for n in ("SGD", "AdaGrad", "RMSProp", "Adadelta"))
+    assert all(reached[n] is None for n in ("SGD", "Adagrad", "RMSprop", "Adadelta"))
 
 
 def test_sgd_needs_about_six_times_momentums_rate_to_escape_in_100_steps():
@@ -206,7 +215,7 @@ def test_train_linear_matches_an_autograd_loop():
 def test_adagrad_learns_rare_weights_sgd_at_the_same_rate_does_not():
     X, y, w_true = S.sparse_regression()
     sgd = S.weight_errors(S.train_linear(X, y, "SGD", lr=0.5)[0], w_true, 5)
-    ada = S.weight_errors(S.train_linear(X, y, "AdaGrad", lr=0.5)[0], w_true, 5)
+    ada = S.weight_errors(S.train_linear(X, y, "Adagrad", lr=0.5)[0], w_true, 5)
     assert ada[1] < sgd[1] / 4  # rare weights: 0.035 against 0.213
     assert ada[0] < 0.02 and sgd[0] < 0.02  # both learn the common weights
     big = S.weight_errors(S.train_linear(X, y, "SGD", lr=2.0)[0], w_true, 5)
@@ -236,7 +245,13 @@ def test_weight_errors_by_hand():
         (lambda: S.run("ravine", lambda ps: None), "make"),
         (lambda: S.run_named("ravine", "Nesterov"), "name"),
         (lambda: S.run_named("ravine", "SGD", lr=0.0), "lr"),
-        (lambda: S.make_optimizer("SGD", [torch.zeros(2)], 0.1, library="keras"), "library"),
+        (lambda: S.run_named("ravine", "RMSProp"), "name"),
+        (lambda: S.run_named("ravine", "SGD", library="keras"), "library"),
+        (lambda: S.train_linear(torch.zeros(3, 2), torch.zeros(3), "AdaGrad", 0.1), "name"),
+        (lambda: S.train_linear(torch.zeros(3, 2), torch.zeros(3), "SGD", -0.1), "lr"),
+        (lambda: S.run("ravine", lambda ps: torch.optim.SGD(ps, lr=0.1), (1.0, 2.0, 3.0)),
+         "start"),
+        (lambda: swidgets.race_figure("ravine", "Nesterov", 0.1, 0.0, 0.0, 10), "name"),
         (lambda: S.run_named("ravine", "SGD", steps=10).steps_to_minimum(0), "tol"),
         (lambda: S.run_named("ravine", "SGD", steps=10).steps_to_escape(-1), "threshold"),
         (lambda: S.format_race({}), "paths"),
@@ -435,6 +450,8 @@ def test_best_rate_on_the_ravine_grid():
 @pytest.mark.parametrize("bad, name", [
     (lambda: S.contraction_factor(0.0, [1]), "lr"),
     (lambda: S.contraction_factor(0.1, []), "curvatures"),
+    (lambda: S.contraction_factor(0.1, [1, -2]), r"curvatures\[1\]"),
+    (lambda: S.contraction_factor(0.1, 50), "curvatures"),
     (lambda: S.contraction_factor(0.1, [1], momentum=1.0), "momentum"),
 ])
 def test_contraction_factor_rejects_bad_arguments(bad, name):

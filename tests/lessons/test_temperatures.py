@@ -220,7 +220,8 @@ def test_random_days_first_values_by_hand():
         (lambda: weight_sum(0.5, -1), "t"),
         (lambda: eplots.plot_bias_correction([1.0, 2.0], days=5), "days"),
         (lambda: eplots.plot_year([], [1.0, 2.0]), "dates"),
-        (lambda: eplots.plot_tradeoff([0.5], [1.0, 2.0], [1], 3.0), "roughnesses and lags"),
+        (lambda: eplots.plot_tradeoff([0.5], [1.0, 2.0], [1], 3.0), "roughnesses"),
+        (lambda: eplots.plot_tradeoff([0.5], [1.0], [1, 2], 3.0), "lags"),
     ],
 )
 def test_bad_arguments_are_named(call, name):

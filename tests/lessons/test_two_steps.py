@@ -53,7 +53,8 @@ def test_hand_arithmetic_matches_published_values(name):
 
 @pytest.mark.parametrize("name", sorted(PUBLISHED))
 def test_torch_optim_prints_the_published_values(name):
-    trace = ours.two_step_trace(steps.SPECS[name].torch)
+    ws = steps.weight_trace(steps.SPECS[name].torch, 2)
+    trace = list(zip(ws[:-1], ws[1:], strict=True))  # (g_t, w_t): on w^2/2, g_t = w_{t-1}
     # float32 numbers near 1 are 6e-8 apart: 0.99 is stored as 0.99000001 (0.9900000095).
     for (g, w), (g_ref, w_ref) in zip(trace, PUBLISHED[name], strict=True):
         assert g == pytest.approx(g_ref, abs=5e-8)
@@ -230,7 +231,14 @@ def test_linear_weight_decay_matches_a_plain_loop():
         (lambda: steps.compare("nadam"), "name"),
         (lambda: steps.weight_trace(lambda p: torch.optim.SGD(p, lr=0.1), 3, curvature=-1),
          "curvature"),
-        (lambda: steps.make_optimizer("Lion", [], 0.1), "name"),
+        (lambda: steps.weight_trace(42, 2), "make"),
+        (lambda: steps.weight_trace(lambda p: p, 2), "make([w])"),
+        (lambda: steps.weight_trace(lambda p: torch.optim.SGD(p, lr=0.1), 1.5), "steps"),
+        (lambda: steps.weight_trace(lambda p: torch.optim.SGD(p, lr=0.1), 2, w0=math.nan),
+         "w0"),
+        (lambda: steps.beta_settings("Lion", 0.9), "name"),
+        (lambda: steps.beta_settings("Momentum (EMA)", 0.9), "name"),
+        (lambda: steps.beta_settings("Adam", 1.0), "beta"),
         (lambda: steps.linear_weight_decay(0.1, optimizer="LBFGS"), "optimizer"),
         (lambda: steps.linear_weight_decay(-0.1), "weight_decay"),
         (lambda: owidgets.first_steps_figure("Adam", 0.1, 0.9, 0), "steps"),
@@ -262,13 +270,34 @@ def test_plot_weight_decay_draws_one_line_per_run():
     plt.close("all")
 
 
+def test_the_shared_beta_sets_each_familys_own_setting():
+    assert set(steps.BETA_SETTINGS) == set(ours.OPTIMIZERS)
+    w = torch.zeros(1, requires_grad=True)
+    expected = {"SGD": {"momentum": 0}, "Momentum": {"momentum": 0.8},
+                "Adagrad": {"lr_decay": 0}, "Adadelta": {"rho": 0.8},
+                "RMSprop": {"alpha": 0.8}, "Adam": {"betas": (0.8, 0.999)}}
+    for name in ours.OPTIMIZERS:
+        opt = ours.make_optimizer(name, [w], 0.1, **steps.beta_settings(name, 0.8))
+        assert {k: opt.defaults[k] for k in expected[name]} == expected[name], name
+    # Momentum is PyTorch's summing form: its second step is the 0.9711 of section 2
+    ws = steps.weight_trace(
+        lambda p: ours.make_optimizer("Momentum", p, 0.01, **steps.beta_settings("Momentum", 0.9)), 2)
+    assert ws[2] == pytest.approx(0.9711, abs=1e-7)
+
+
 def test_widget_update_function_and_panel():
     fig, text = owidgets.first_steps_figure("Adam", 0.01, 0.9, 2)
     assert isinstance(fig, Figure)
-    assert text.startswith("Adam, lr = 0.01, beta = 0.9: w1 = 0.99000001")
+    assert text.startswith("Adam, lr = 0.01, betas[0] = 0.9: w1 = 0.99000001")
+    # the same run by hand: Adam's first step is lr, the second 0.01 * mhat / sqrt(vhat)
+    w2 = steps.adam_steps(0.01, betas=(0.9, 0.999))[1].w
+    assert float(text.split("w2 = ")[1].split()[0]) == pytest.approx(w2, abs=1e-7)
     _, text_sgd = owidgets.first_steps_figure("SGD", 0.1, 0.9, 3)
     assert "w3 = 0.72899997" in text_sgd  # 0.9^3 in float32
+    _, text_rms = owidgets.first_steps_figure("RMSprop", 0.01, 0.9, 1)
+    assert text_rms.startswith("RMSprop, lr = 0.01, alpha = 0.9: w1 = 0.96837723")
     panel = owidgets.first_steps_explorer(optimizer="SGD", lr=0.1, steps=3)
+    assert panel.controls["optimizer"].options == ours.OPTIMIZERS
     assert repr(panel) == "<lrcourse widget: First steps of an optimizer on w²/2 from w = 1>"
     panel.controls["optimizer"].value = "RMSprop"
     assert panel.message.value.startswith("RMSprop")
