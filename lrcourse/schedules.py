@@ -42,6 +42,12 @@ Example::
     0.025
     >>> schedule_values(step_lr, 4, base_lr=0.1, step_size=2, gamma=0.5)
     [0.1, 0.1, 0.05, 0.05]
+
+The schedules most trainings use today are here too: ``one_cycle_lr`` (with
+``one_cycle_momentum``, the momentum it cycles) and ``cosine_restarts_lr``, equal to
+PyTorch's ``OneCycleLR`` and ``CosineAnnealingWarmRestarts``. ``ReduceLROnPlateau``
+has no closed form, since it reads the validation losses: the schedulers lesson
+studies it by experiment (``lrcourse.lessons.decay.plateau_rates``).
 """
 
 from __future__ import annotations
@@ -52,6 +58,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from lrcourse._checks import (
+    check_bool,
     check_callable,
     check_choice,
     check_finite,
@@ -79,6 +86,10 @@ __all__ = [
     "boundaries_per_gpu",
     "cyclical_lr",
     "CLR_MODES",
+    "one_cycle_lr",
+    "one_cycle_momentum",
+    "ANNEAL_STRATEGIES",
+    "cosine_restarts_lr",
     "schedule_values",
     "as_lambda_lr",
     "torch_schedule_values",
@@ -513,6 +524,255 @@ def cyclical_lr(
     lr = base_lr + (max_lr - base_lr) * max(0.0, 1 - x) * scale
     # base + (max - base) can round one unit in the last place above max.
     return float(min(max(lr, base_lr), max_lr))
+
+
+# ----------------------------------------------------------------------------------
+# Schedules of today: one-cycle and warm restarts
+# ----------------------------------------------------------------------------------
+
+ANNEAL_STRATEGIES = ("cos", "linear")
+
+
+def _one_cycle_phase(step: int, total_steps: int, pct_start: float,
+                     three_phase: bool) -> tuple[int, float]:
+    """(phase index, x) of ``step`` in PyTorch's OneCycleLR, x = 0 at a phase's start, 1 at its end.
+
+    The phase ends are PyTorch's, floats included: e_1 = p T - 1, e_2 = 2 p T - 2 (three
+    phases), and T - 1 for the last one. A phase of no length makes PyTorch divide by
+    zero, when it is built (p T = 1) or at its last ``step()`` (p = 1, or p T = (T + 1) / 2
+    with three phases): such a schedule is refused whatever the step.
+    """
+    if three_phase:
+        ends = [float(pct_start * total_steps) - 1, float(2 * pct_start * total_steps) - 2,
+                total_steps - 1]
+    else:
+        ends = [float(pct_start * total_steps) - 1, total_steps - 1]
+    starts = [0.0, *ends[:-1]]
+    for i, (start, end) in enumerate(zip(starts, ends, strict=True)):
+        if end == start:
+            raise ValueError(
+                f"pct_start={pct_start!r} with total_steps={total_steps!r} gives phase {i + 1} "
+                f"of the cycle no length: PyTorch's OneCycleLR divides by zero there; choose "
+                f"another pct_start (pct_start * total_steps must not be 1 nor total_steps"
+                f"{', nor (total_steps + 1) / 2 with three_phase' if three_phase else ''})"
+            )
+    for i, (start, end) in enumerate(zip(starts, ends, strict=True)):
+        if step <= end or i == len(ends) - 1:
+            return i, (step - start) / (end - start)
+    raise AssertionError("unreachable: the last phase always matches")
+
+
+def _anneal(a: float, b: float, x: float, strategy: str) -> float:
+    """From a (x = 0) to b (x = 1), PyTorch's way: half a cosine, or a straight line."""
+    if strategy == "cos":
+        return b + (a - b) / 2.0 * (math.cos(math.pi * x) + 1)
+    return (b - a) * x + a
+
+
+def _check_one_cycle(step: Any, total_steps: Any, pct_start: Any, anneal_strategy: Any,
+                     three_phase: Any) -> tuple[int, int, float, str, bool]:
+    total_steps = check_int("total_steps", total_steps, 1, 2**53)
+    step = check_int("step", step, 0, total_steps)
+    pct_start = check_range("pct_start", pct_start, 0, 1)
+    anneal_strategy = check_choice("anneal_strategy", anneal_strategy, ANNEAL_STRATEGIES)
+    three_phase = check_bool("three_phase", three_phase)
+    return step, total_steps, pct_start, anneal_strategy, three_phase
+
+
+def one_cycle_lr(
+    step: int,
+    max_lr: float,
+    total_steps: int,
+    pct_start: float = 0.3,
+    anneal_strategy: str = "cos",
+    div_factor: float = 25.0,
+    final_div_factor: float = 1e4,
+    three_phase: bool = False,
+) -> float:
+    """The one-cycle policy (Smith & Topin 2017; fastai's ``fit_one_cycle``), PyTorch's way.
+
+    One cycle of a cyclical rate stretched over the whole training: up from a low
+    rate to ``max_lr``, then down far below where it started.
+
+        initial_lr = max_lr / div_factor             (max_lr / 25 by default)
+        min_lr     = initial_lr / final_div_factor   (max_lr / 250000 by default)
+
+    With T = ``total_steps`` and p = ``pct_start``, the steps are split into phases
+    whose ends are e_1 = p T - 1, e_2 = 2 p T - 2 and T - 1:
+
+        two phases (default):   0 .. e_1    initial_lr -> max_lr
+                                e_1 .. T-1  max_lr -> min_lr
+        three_phase=True:       0 .. e_1    initial_lr -> max_lr
+                                e_1 .. e_2  max_lr -> initial_lr
+                                e_2 .. T-1  initial_lr -> min_lr
+
+    Step t belongs to the first phase whose end is >= t (the last phase beyond its
+    end). In a phase from step s to step e, going from rate a to rate b:
+
+        x    = (t - s) / (e - s)                          0 at s, 1 at e
+        cos:    lr_t = b + (a - b) / 2 * (1 + cos(pi x))
+        linear: lr_t = a + (b - a) * x
+
+    The peak is at step p T - 1 (step 29 of 100 with p = 0.3), the last batch,
+    T - 1, has min_lr. PyTorch computes one more rate, at t = T, after the last
+    batch (the last ``scheduler.step()``): it continues the last phase past its
+    end and is never used. Beyond T PyTorch raises, and so does this function.
+
+    Args:
+        step: t, with 0 <= t <= total_steps, counted in batches.
+        max_lr: the peak rate >= 0.
+        total_steps: T >= 1, the number of batches of the whole training.
+        pct_start: p in [0, 1], the fraction of the steps spent going up (0.3).
+        anneal_strategy: ``"cos"`` (default) or ``"linear"``.
+        div_factor: > 0, initial_lr = max_lr / div_factor (25).
+        final_div_factor: > 0, min_lr = initial_lr / final_div_factor (1e4).
+        three_phase: the paper's shape (down to initial_lr, then a short final
+            phase down to min_lr) instead of fastai's two phases (False).
+
+    Example::
+
+        >>> [round(one_cycle_lr(t, 0.1, total_steps=100), 7) for t in (0, 29, 64, 99)]
+        [0.004, 0.1, 0.0500002, 4e-07]
+
+    PyTorch: equals ``OneCycleLR(optimizer, max_lr, total_steps, pct_start,
+    anneal_strategy, div_factor=div_factor, final_div_factor=final_div_factor,
+    three_phase=three_phase)`` after ``step`` calls to ``step()`` (the optimizer's
+    own ``lr`` is ignored). Where a phase has no length (p T = 1, for instance 10%
+    of 10 steps, or p = 1) PyTorch divides by zero, when it is built or at its last
+    ``step()``; this function refuses such settings with a ``ValueError``. By default
+    OneCycleLR also cycles the momentum: see :func:`one_cycle_momentum`.
+    """
+    step, total_steps, pct_start, anneal_strategy, three_phase = _check_one_cycle(
+        step, total_steps, pct_start, anneal_strategy, three_phase)
+    max_lr = check_finite("max_lr", max_lr, 0)
+    div_factor = check_positive("div_factor", div_factor)
+    final_div_factor = check_positive("final_div_factor", final_div_factor)
+    initial_lr = max_lr / div_factor
+    min_lr = initial_lr / final_div_factor
+    phase, x = _one_cycle_phase(step, total_steps, pct_start, three_phase)
+    if three_phase:
+        a, b = [(initial_lr, max_lr), (max_lr, initial_lr), (initial_lr, min_lr)][phase]
+    else:
+        a, b = [(initial_lr, max_lr), (max_lr, min_lr)][phase]
+    lr = _anneal(a, b, x, anneal_strategy)
+    if not math.isfinite(lr):  # only with div_factor or final_div_factor far below 1
+        raise ValueError(f"max_lr={max_lr!r}, div_factor={div_factor!r} and final_div_factor="
+                         f"{final_div_factor!r} give a rate too large for a float (above 1.8e308)")
+    return float(lr)
+
+
+def one_cycle_momentum(
+    step: int,
+    total_steps: int,
+    pct_start: float = 0.3,
+    anneal_strategy: str = "cos",
+    base_momentum: float = 0.85,
+    max_momentum: float = 0.95,
+    three_phase: bool = False,
+) -> float:
+    """The momentum ``OneCycleLR`` sets at step t: the rate's cycle, upside down.
+
+    Same phases and the same anneal as :func:`one_cycle_lr`; the momentum goes the
+    other way (high when the rate is low, low at the peak rate):
+
+        two phases (default):   0 .. e_1    max_momentum -> base_momentum
+                                e_1 .. T-1  base_momentum -> max_momentum
+        three_phase=True:       0 .. e_1    max_momentum -> base_momentum
+                                e_1 .. e_2  base_momentum -> max_momentum
+                                e_2 .. T-1  max_momentum (constant)
+
+    Smith (2018) found that a lower momentum while the rate is high keeps the step
+    size, roughly lr / (1 - momentum), from growing with both at once.
+
+    Args:
+        step: t, with 0 <= t <= total_steps.
+        total_steps: T >= 1.
+        pct_start, anneal_strategy, three_phase: as in :func:`one_cycle_lr`.
+        base_momentum: the momentum at the peak rate, in [0, max_momentum] (0.85).
+        max_momentum: the momentum at the start and the end, in [0, 1] (0.95).
+
+    Example::
+
+        >>> [round(one_cycle_momentum(t, total_steps=100), 4) for t in (0, 29, 64, 99)]
+        [0.95, 0.85, 0.9, 0.95]
+
+    PyTorch: ``OneCycleLR`` (with its default ``cycle_momentum=True``) writes this
+    value into ``optimizer.param_groups[i]["momentum"]`` for SGD, or into the first
+    of Adam's ``betas``, at every step, whatever momentum the optimizer was created
+    with. An optimizer without either is refused.
+    """
+    step, total_steps, pct_start, anneal_strategy, three_phase = _check_one_cycle(
+        step, total_steps, pct_start, anneal_strategy, three_phase)
+    max_momentum = check_range("max_momentum", max_momentum, 0, 1)
+    base_momentum = check_range("base_momentum", base_momentum, 0, 1)
+    if base_momentum > max_momentum:
+        raise ValueError(f"base_momentum must be <= max_momentum={max_momentum!r}, "
+                         f"got {shown(base_momentum)}")
+    phase, x = _one_cycle_phase(step, total_steps, pct_start, three_phase)
+    if three_phase:
+        a, b = [(max_momentum, base_momentum), (base_momentum, max_momentum),
+                (max_momentum, max_momentum)][phase]
+    else:
+        a, b = [(max_momentum, base_momentum), (base_momentum, max_momentum)][phase]
+    return float(_anneal(a, b, x, anneal_strategy))
+
+
+def _restart_cycle(step: int, T_0: int, T_mult: int) -> tuple[int, int]:
+    """(T_cur, T_i): the steps since the last restart and the length of the current cycle."""
+    if T_mult == 1:
+        return step % T_0, T_0
+    start, length = 0, T_0
+    while step >= start + length:  # cycles grow geometrically: a few dozen turns at most
+        start, length = start + length, length * T_mult
+    return step - start, length
+
+
+def cosine_restarts_lr(
+    step: int, base_lr: float, T_0: int, T_mult: int = 1, eta_min: float = 0.0
+) -> float:
+    """Cosine annealing with warm restarts (SGDR, Loshchilov & Hutter 2017).
+
+    The rate falls along half a cosine from lr_0 to eta_min, then jumps back to lr_0
+    (a "warm" restart: the weights are kept) and falls again, each cycle T_mult
+    times longer than the one before:
+
+        T_i   = T_0 * T_mult ** i                  length of cycle i = 0, 1, 2, ...
+        S_i   = T_0 + T_0 T_mult + ... + T_0 T_mult ** (i - 1)
+              = i T_0 (T_mult = 1),  T_0 (T_mult ** i - 1) / (T_mult - 1) otherwise
+        T_cur = t - S_i,  for the cycle i with S_i <= t < S_i + T_i
+        lr_t  = eta_min + (lr_0 - eta_min) * (1 + cos(pi * T_cur / T_i)) / 2
+
+    The restarts happen at steps S_1, S_2, ...: 10, 20, 30, ... for T_0 = 10, T_mult
+    = 1, and 10, 30, 70, 150, ... for T_0 = 10, T_mult = 2. The rate at the last step
+    of a cycle is just above eta_min; eta_min itself is never reached.
+
+    Args:
+        step: t >= 0 (epochs, or batches if the scheduler is stepped per batch).
+        base_lr: lr_0 >= 0, the rate at t = 0 and at every restart.
+        T_0: the length > 0 of the first cycle.
+        T_mult: the integer factor >= 1 by which each cycle is longer than the last.
+        eta_min: the floor, with 0 <= eta_min <= base_lr (default 0).
+
+    Example::
+
+        >>> [round(cosine_restarts_lr(t, 0.1, T_0=10, T_mult=2), 4) for t in (0, 5, 9, 10, 20, 30)]
+        [0.1, 0.05, 0.0024, 0.1, 0.05, 0.1]
+
+    PyTorch: equals ``CosineAnnealingWarmRestarts(optimizer, T_0, T_mult, eta_min)``
+    after ``step`` calls to ``step()`` (without an ``epoch`` argument), with
+    ``base_lr`` the optimizer's ``lr``. PyTorch also accepts eta_min > base_lr (a
+    rate that climbs, then drops); here that is refused as a likely slip.
+    """
+    step = check_int("step", step, 0)
+    base_lr = check_finite("base_lr", base_lr, 0)
+    T_0 = check_int("T_0", T_0, 1)
+    T_mult = check_int("T_mult", T_mult, 1)
+    eta_min = check_finite("eta_min", eta_min, 0)
+    if eta_min > base_lr:
+        raise ValueError(f"eta_min must be <= base_lr={base_lr!r}, got {shown(eta_min)}")
+    T_cur, T_i = _restart_cycle(step, T_0, T_mult)
+    angle = _part(math.pi, T_cur, T_i)
+    return float(eta_min + (base_lr - eta_min) * (1 + math.cos(angle)) / 2)
 
 
 # ----------------------------------------------------------------------------------

@@ -235,6 +235,17 @@ case(S.warmup_piecewise_lr, dict(step=3, base_lr=0.1, warmup_steps=10, boundarie
      num_gpus=bad_int(1),
      values=st.sampled_from(["0.1", 0.1, [0.1, 0.01], [0.1, -0.01, 0.0], [0.1, math.nan, 0.0]]))
 case(S.boundaries_per_gpu, dict(boundaries=[60, 80], num_gpus=2), num_gpus=bad_int(1))
+case(S.one_cycle_lr, dict(step=3, max_lr=0.1, total_steps=100),
+     step=bad_int(0, 100), max_lr=LR, total_steps=bad_int(1, 2**53), pct_start=bad_real(0, 1),
+     anneal_strategy=bad_choice(S.ANNEAL_STRATEGIES), div_factor=POSITIVE,
+     final_div_factor=POSITIVE, three_phase=bad_bool())
+case(S.one_cycle_momentum, dict(step=3, total_steps=100),
+     step=bad_int(0, 100), total_steps=bad_int(1, 2**53), pct_start=bad_real(0, 1),
+     anneal_strategy=bad_choice(S.ANNEAL_STRATEGIES), base_momentum=bad_real(0, 0.95),
+     max_momentum=bad_real(0.85, 1), three_phase=bad_bool())
+case(S.cosine_restarts_lr, dict(step=3, base_lr=0.1, T_0=10),
+     step=bad_int(0), base_lr=bad_real(0), T_0=bad_int(1), T_mult=bad_int(1),
+     eta_min=bad_real(0, 0.1))
 case(S.cyclical_lr, dict(iteration=3, base_lr=1e-4, max_lr=1e-3, step_size=10,
                          mode="exp_range", gamma=0.99),
      iteration=bad_int(0), base_lr=bad_real(0, 1e-3), max_lr=bad_real(1e-4),
@@ -430,6 +441,30 @@ def test_cyclical_rates_stay_between_base_and_max(t, base_lr, span, n, mode, gam
     with time_limit():
         lr = S.cyclical_lr(t, base_lr, max_lr, n, mode, gamma)
     assert base_lr <= lr <= max_lr
+
+
+@given(data=st.data(), max_lr=RATE, total=st.integers(1, 10**6), pct=st.floats(0, 1),
+       div=st.floats(1e-300, 1e300), final=st.floats(1e-300, 1e300),
+       strategy=st.sampled_from(S.ANNEAL_STRATEGIES), three=st.booleans())
+def test_one_cycle_gives_a_finite_rate_or_says_why_not(data, max_lr, total, pct, div, final,
+                                                       strategy, three):
+    t = data.draw(st.integers(0, total))
+    with time_limit():
+        try:
+            lr = S.one_cycle_lr(t, max_lr, total, pct, strategy, div, final, three)
+            m = S.one_cycle_momentum(t, total, pct, strategy, three_phase=three)
+        except ValueError as error:
+            assert "too large for a float" in str(error) or "no length" in str(error)
+            return
+    assert math.isfinite(lr) and math.isfinite(m)
+
+
+@given(t=INDEX, base_lr=RATE, share=st.floats(0, 1), T_0=st.integers(1, 10**30),
+       T_mult=st.integers(1, 10**6))
+def test_cosine_restarts_stay_between_their_ends(t, base_lr, share, T_0, T_mult):
+    with time_limit():
+        lr = S.cosine_restarts_lr(t, base_lr, T_0, T_mult, base_lr * share)
+    assert base_lr * share * (1 - 1e-12) <= lr <= base_lr
 
 
 FINITE = st.floats(allow_nan=False, allow_infinity=False)

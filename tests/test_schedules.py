@@ -12,7 +12,7 @@ from functools import partial
 import numpy as np
 import pytest
 import torch
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from torch.optim import lr_scheduler as L
 
@@ -122,6 +122,13 @@ TWINS = [
      partial(S.cyclical_lr, base_lr=1e-4, max_lr=1e-3, step_size=100, mode="exp_range", gamma=0.997),
      lambda o: L.CyclicLR(o, 1e-4, 1e-3, step_size_up=100, mode="exp_range", gamma=0.997,
                           cycle_momentum=False)),
+    ("one_cycle_default", partial(S.one_cycle_lr, max_lr=LR, total_steps=STEPS),
+     lambda o: L.OneCycleLR(o, max_lr=LR, total_steps=STEPS)),
+    ("restarts_T0_100", partial(S.cosine_restarts_lr, base_lr=LR, T_0=100),
+     lambda o: L.CosineAnnealingWarmRestarts(o, T_0=100)),
+    ("restarts_T0_10_Tmult_2_min", partial(S.cosine_restarts_lr, base_lr=LR, T_0=10, T_mult=2,
+                                           eta_min=1e-3),
+     lambda o: L.CosineAnnealingWarmRestarts(o, T_0=10, T_mult=2, eta_min=1e-3)),
 ]
 
 
@@ -134,7 +141,8 @@ def test_schedule_equals_its_torch_scheduler_over_1000_steps(ours, make):
 def test_every_schedule_has_a_torch_twin_in_the_table():
     covered = {t[1].func for t in TWINS}
     pure = {S.step_lr, S.multistep_lr, S.exponential_lr, S.cosine_lr, S.linear_warmup_lr,
-            S.constant_warmup_lr, S.warmup_piecewise_lr, S.cyclical_lr}
+            S.constant_warmup_lr, S.warmup_piecewise_lr, S.cyclical_lr, S.one_cycle_lr,
+            S.cosine_restarts_lr}
     # inverse_time_lr has no torch scheduler: it is checked against Adagrad below.
     assert pure <= covered
 
@@ -161,6 +169,188 @@ def test_cosine_stays_at_min_lr_after_total_steps_where_torch_climbs_back():
     assert_rates_close(ours[:301], ref[:301])
     assert ours[301:] == [1e-3] * 300
     assert math.isclose(ref[600], LR, rel_tol=1e-12)  # torch: back to base_lr at 2 * T_max
+
+
+# ----------------------------------------------------------------------------------
+# One-cycle: rate and momentum equal OneCycleLR's, at every step, for every shape
+# ----------------------------------------------------------------------------------
+
+
+def torch_one_cycle(total_steps: int, optimizer: str = "SGD", **settings) -> tuple[list, list]:
+    """Rates and momenta (SGD's momentum, or Adam's first beta) OneCycleLR sets at
+    t = 0 .. total_steps, stepping as a training loop does (optimizer, then scheduler)."""
+    w = torch.zeros(1, requires_grad=True)
+    opt = (torch.optim.SGD([w], lr=LR, momentum=0.5) if optimizer == "SGD"
+           else torch.optim.Adam([w], lr=LR))
+    sched = L.OneCycleLR(opt, total_steps=total_steps, **settings)
+    rates, momenta = [], []
+    for t in range(total_steps + 1):
+        group = opt.param_groups[0]
+        assert sched.get_last_lr() == [group["lr"]]
+        rates.append(group["lr"])
+        momenta.append(group["momentum"] if optimizer == "SGD" else group["betas"][0])
+        if t < total_steps:
+            w.grad = torch.ones(1)
+            opt.step()
+            sched.step()
+    return rates, momenta
+
+
+ONE_CYCLE_STEPS = [1000, 1234, 3, 4, 7, 23, 100]
+
+
+@pytest.mark.parametrize("total_steps", ONE_CYCLE_STEPS)
+@pytest.mark.parametrize("three_phase", [False, True])
+@pytest.mark.parametrize("anneal_strategy", ["cos", "linear"])
+def test_one_cycle_rate_and_momentum_equal_onecyclelr(anneal_strategy, three_phase, total_steps):
+    shape = dict(anneal_strategy=anneal_strategy, three_phase=three_phase)
+    rates, momenta = torch_one_cycle(total_steps, max_lr=0.3, **shape)
+    ours = [S.one_cycle_lr(t, 0.3, total_steps, **shape) for t in range(total_steps + 1)]
+    mine = [S.one_cycle_momentum(t, total_steps, **shape) for t in range(total_steps + 1)]
+    # t = 0 .. T - 1 are the batches; t = T is the rate PyTorch sets after the last one.
+    assert_rates_close(ours, rates)
+    assert_rates_close(mine, momenta)
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [dict(pct_start=0.25, div_factor=10.0, final_div_factor=100.0),
+     dict(pct_start=0.5, three_phase=True, anneal_strategy="linear"),
+     dict(pct_start=0.0), dict(pct_start=0.45, three_phase=True),
+     dict(pct_start=0.7, anneal_strategy="linear", div_factor=3.0)],
+    ids=["divs", "paper_half", "no_warmup", "three_0.45", "late_peak"])
+@pytest.mark.parametrize("total_steps", [1, 3, 5, 11, 1000])
+def test_one_cycle_other_settings_and_tiny_trainings_equal_onecyclelr(settings, total_steps):
+    momentum = dict(base_momentum=0.8, max_momentum=0.9)
+    rates, momenta = torch_one_cycle(total_steps, max_lr=1.5, **settings, **momentum)
+    shape = {k: v for k, v in settings.items() if k in ("pct_start", "anneal_strategy",
+                                                       "three_phase")}
+    ours = [S.one_cycle_lr(t, 1.5, total_steps, **settings) for t in range(total_steps + 1)]
+    mine = [S.one_cycle_momentum(t, total_steps, **shape, **momentum)
+            for t in range(total_steps + 1)]
+    assert_rates_close(ours, rates)
+    assert_rates_close(mine, momenta)
+
+
+def test_one_cycle_momentum_is_adams_first_beta_too():
+    _, betas = torch_one_cycle(500, optimizer="Adam", max_lr=0.01)
+    assert_rates_close([S.one_cycle_momentum(t, 500) for t in range(501)], betas)
+
+
+def test_one_cycle_course_numbers_by_hand():
+    """Syllabus L: from max_lr/25 up to max_lr over 30% of the steps, down to
+    max_lr/25/1e4; momentum 0.95 -> 0.85 -> 0.95."""
+    T, top = 1000, 0.1
+    f = partial(S.one_cycle_lr, max_lr=top, total_steps=T)
+    m = partial(S.one_cycle_momentum, total_steps=T)
+    close = partial(math.isclose, rel_tol=1e-12)
+    assert close(f(0), top / 25) and close(f(299), top) and close(f(999), top / 25 / 1e4)
+    assert close(m(0), 0.95) and close(m(299), 0.85) and close(m(999), 0.95)
+    assert f(298) < f(299) > f(300) and m(298) > m(299) < m(300)
+    # half-way up (x = 1/2 of phase 1): the cosine is half-way between the ends
+    assert math.isclose(S.one_cycle_lr(5, 1.0, 20, pct_start=0.55), (1 / 25 + 1) / 2)
+    # linear, three phases: e_1 = 299, e_2 = 598, symmetric about the peak
+    g = partial(S.one_cycle_lr, max_lr=top, total_steps=T, anneal_strategy="linear",
+                three_phase=True)
+    assert math.isclose(g(150), top / 25 + (top - top / 25) * 150 / 299)
+    assert math.isclose(g(299 + 150), top - (top - top / 25) * 150 / 299)
+    assert math.isclose(g(598), top / 25) and math.isclose(g(999), top / 25 / 1e4)
+    assert math.isclose(S.one_cycle_momentum(700, T, three_phase=True), 0.95)
+
+
+def test_one_cycle_refuses_where_onecyclelr_divides_by_zero():
+    # pct_start * total_steps = 1: the first phase ends where it starts, at step 0.
+    opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1, momentum=0.9)
+    with pytest.raises(ZeroDivisionError):
+        L.OneCycleLR(opt, max_lr=0.1, total_steps=10, pct_start=0.1)
+    with pytest.raises(ValueError, match=r"pct_start=0\.1 with total_steps=10"):
+        S.one_cycle_lr(0, 0.1, total_steps=10, pct_start=0.1)
+    with pytest.raises(ValueError, match="pct_start"):
+        S.one_cycle_momentum(5, total_steps=10, pct_start=0.1)
+    # pct_start = 1: the second phase has no length; PyTorch fails at its last step() only.
+    opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1, momentum=0.9)
+    sched = L.OneCycleLR(opt, max_lr=0.1, total_steps=10, pct_start=1.0)
+    for _ in range(1, 10):  # every batch of the training gets its rate ...
+        opt.step()
+        sched.step()
+    opt.step()  # ... but the step() after the last batch fails
+    with pytest.raises(ZeroDivisionError):
+        sched.step()
+    for t in (0, 5, 10):  # a schedule that fails mid-training is refused at every step
+        with pytest.raises(ValueError, match="phase 2 of the cycle no length"):
+            S.one_cycle_lr(t, 0.1, 10, pct_start=1.0)
+    # three phases with 2 p T - 2 = T - 1: the third phase has no length
+    opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1, momentum=0.9)
+    sched = L.OneCycleLR(opt, max_lr=0.1, total_steps=9, pct_start=5 / 9, three_phase=True)
+    with pytest.raises(ZeroDivisionError):
+        for _ in range(9):
+            opt.step()
+            sched.step()
+    with pytest.raises(ValueError, match="phase 3 of the cycle no length"):
+        S.one_cycle_momentum(2, 9, pct_start=5 / 9, three_phase=True)
+
+
+def test_one_cycle_refuses_steps_beyond_total_steps_like_onecyclelr():
+    opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1, momentum=0.9)
+    sched = L.OneCycleLR(opt, max_lr=0.1, total_steps=5)
+    for _ in range(5):
+        opt.step()
+        sched.step()
+    opt.step()
+    with pytest.raises(ValueError, match="Tried to step 6 times"):
+        sched.step()
+    assert isinstance(S.one_cycle_lr(5, 0.1, 5), float)
+    with pytest.raises(ValueError, match=r"step must be an integer in \[0, 5\], got 6"):
+        S.one_cycle_lr(6, 0.1, 5)
+
+
+@given(st.integers(2, 5000), st.floats(0.01, 0.99), st.sampled_from(S.ANNEAL_STRATEGIES),
+       st.booleans(), st.data())
+def test_one_cycle_stays_between_its_floor_and_max_lr(total, pct, strategy, three, data):
+    assume(pct * total != 1 and (not three or 2 * pct * total != total + 1))
+    t = data.draw(st.integers(0, total - 1))
+    lr = S.one_cycle_lr(t, 1.0, total, pct, strategy, three_phase=three)
+    m = S.one_cycle_momentum(t, total, pct, strategy, three_phase=three)
+    floor = 1 / 25 / 1e4
+    # PyTorch's phase ends are not integers when pct * total is not: a rate can sit a
+    # rounding step outside the ends, never more.
+    assert floor * (1 - 1e-12) <= lr <= 1.0 * (1 + 1e-12)
+    assert 0.85 - 1e-12 <= m <= 0.95 + 1e-12
+
+
+# ----------------------------------------------------------------------------------
+# Cosine annealing with warm restarts
+# ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("T_0", "T_mult", "eta_min"),
+                         [(1, 1, 0.0), (7, 1, 1e-3), (10, 2, 0.0), (3, 3, 0.02), (50, 2, 1e-4)])
+def test_cosine_restarts_equal_cosineannealingwarmrestarts_over_3000_steps(T_0, T_mult, eta_min):
+    ref = torch_rates(lambda o: L.CosineAnnealingWarmRestarts(o, T_0, T_mult, eta_min), steps=3000)
+    assert_rates_close([S.cosine_restarts_lr(t, LR, T_0, T_mult, eta_min) for t in range(3001)],
+                       ref)
+
+
+def test_cosine_restarts_by_hand():
+    f = partial(S.cosine_restarts_lr, base_lr=0.1, T_0=10, T_mult=2)
+    restarts = [t for t in range(1, 200) if f(t) > f(t - 1)]
+    assert restarts == [10, 30, 70, 150]  # cycles of 10, 20, 40, 80 epochs
+    assert all(f(t) == 0.1 for t in [0, *restarts])
+    assert math.isclose(f(20), 0.05)  # half-way through the 20-epoch cycle
+    assert math.isclose(f(29), 0.1 * (1 + math.cos(math.pi * 19 / 20)) / 2)
+    g = partial(S.cosine_restarts_lr, base_lr=0.1, T_0=25, eta_min=0.01)
+    assert [g(t) for t in range(25)] == [g(t + 25 * k) for k in (1, 7) for t in range(25)][:25]
+    assert math.isclose(g(10), 0.01 + 0.09 * (1 + math.cos(math.pi * 10 / 25)) / 2)
+    # T_0 = total_steps and no restart yet: cosine_lr's curve
+    assert all(math.isclose(S.cosine_restarts_lr(t, 0.1, 300), S.cosine_lr(t, 0.1, 300),
+                            rel_tol=1e-15) for t in range(300))
+
+
+@given(st.floats(1e-6, 10.0), st.integers(1, 500), st.integers(1, 4), st.floats(0.0, 1.0),
+       st.integers(0, 10**6))
+def test_cosine_restarts_stay_between_eta_min_and_base_lr(base, T_0, T_mult, fraction, t):
+    lr = S.cosine_restarts_lr(t, base, T_0, T_mult, eta_min=fraction * base)
+    assert fraction * base * (1 - 1e-12) <= lr <= base
 
 
 # ----------------------------------------------------------------------------------
@@ -588,10 +778,17 @@ GOOD = {
     S.boundaries_per_gpu: dict(boundaries=[20, 30], num_gpus=2),
     S.cyclical_lr: dict(iteration=3, base_lr=1e-4, max_lr=1e-3, step_size=10, mode="exp_range",
                         gamma=0.99),
+    S.one_cycle_lr: dict(step=3, max_lr=0.1, total_steps=100, pct_start=0.3,
+                         anneal_strategy="linear", div_factor=25.0, final_div_factor=1e4,
+                         three_phase=True),
+    S.one_cycle_momentum: dict(step=3, total_steps=100, pct_start=0.3, anneal_strategy="cos",
+                               base_momentum=0.85, max_momentum=0.95, three_phase=False),
+    S.cosine_restarts_lr: dict(step=3, base_lr=0.1, T_0=10, T_mult=2, eta_min=0.01),
 }
 INDEX = {S.step_lr: "epoch", S.multistep_lr: "epoch", S.exponential_lr: "epoch",
          S.inverse_time_lr: "epoch", S.cosine_lr: "step", S.linear_warmup_lr: "step",
-         S.constant_warmup_lr: "step", S.warmup_piecewise_lr: "step", S.cyclical_lr: "iteration"}
+         S.constant_warmup_lr: "step", S.warmup_piecewise_lr: "step", S.cyclical_lr: "iteration",
+         S.cosine_restarts_lr: "step"}
 
 BAD = [(f, INDEX[f], v) for f in INDEX for v in (-1, 2.5, True, "3", None)]
 BAD += [(f, "base_lr", v) for f in INDEX for v in (-0.1, nan, inf, -inf, "0.1", True)]
@@ -633,6 +830,25 @@ BAD += [
     (S.cyclical_lr, "mode", "cosine"), (S.cyclical_lr, "mode", "Triangular"),
     (S.cyclical_lr, "gamma", 0.0), (S.cyclical_lr, "gamma", 1.5), (S.cyclical_lr, "gamma", nan),
 ]
+ONE_CYCLE = (S.one_cycle_lr, S.one_cycle_momentum)
+BAD += [(f, "step", v) for f in ONE_CYCLE for v in (-1, 101, 2.5, True, "3", None)]
+BAD += [(f, "total_steps", v) for f in ONE_CYCLE for v in (0, 10.0, 2**60, None)]
+BAD += [(f, "pct_start", v) for f in ONE_CYCLE for v in (-0.1, 1.5, nan, "0.3")]
+BAD += [(f, "anneal_strategy", v) for f in ONE_CYCLE for v in ("cosine", "Linear", None)]
+BAD += [(f, "three_phase", v) for f in ONE_CYCLE for v in (1, "True", None)]
+BAD += [
+    (S.one_cycle_lr, "max_lr", -0.1), (S.one_cycle_lr, "max_lr", inf),
+    (S.one_cycle_lr, "max_lr", nan), (S.one_cycle_lr, "max_lr", "0.1"),
+    (S.one_cycle_lr, "div_factor", 0.0), (S.one_cycle_lr, "div_factor", -25.0),
+    (S.one_cycle_lr, "div_factor", inf), (S.one_cycle_lr, "final_div_factor", 0),
+    (S.one_cycle_lr, "final_div_factor", nan),
+    (S.one_cycle_momentum, "base_momentum", -0.1), (S.one_cycle_momentum, "base_momentum", 0.99),
+    (S.one_cycle_momentum, "base_momentum", nan), (S.one_cycle_momentum, "max_momentum", 1.5),
+    (S.cosine_restarts_lr, "T_0", 0), (S.cosine_restarts_lr, "T_0", 10.0),
+    (S.cosine_restarts_lr, "T_mult", 0), (S.cosine_restarts_lr, "T_mult", 1.5),
+    (S.cosine_restarts_lr, "eta_min", -0.01), (S.cosine_restarts_lr, "eta_min", 0.2),
+    (S.cosine_restarts_lr, "eta_min", nan),
+]
 
 
 @pytest.mark.parametrize(("f", "arg", "value"), BAD,
@@ -651,6 +867,11 @@ def test_bad_input_raises_value_error_naming_the_argument(f, arg, value):
 @pytest.mark.parametrize("f", list(GOOD))
 def test_good_input_of_the_bad_input_table_is_accepted(f):
     assert isinstance(f(**GOOD[f]), float | list)
+
+
+def test_one_cycle_momentum_refuses_a_base_above_the_max():
+    with pytest.raises(ValueError, match=r"base_momentum must be <= max_momentum=0\.5, got 0\.85"):
+        S.one_cycle_momentum(3, 100, max_momentum=0.5)
 
 
 def test_helpers_refuse_bad_input():

@@ -11,6 +11,9 @@ hints for the usual slips.
 
 ``check_triangular2_230(rate)`` (a prediction): the ``triangular2`` rate at iteration
 230 with ``base_lr=1e-3``, ``max_lr=5e-3``, ``step_size=46``.
+
+``check_one_cycle_64(rate)`` (a prediction): the rate at step 64 of
+``OneCycleLR(max_lr=0.1, total_steps=100)`` with its defaults.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ __all__ = [
     "solution_triangular_lr",
     "check_triangular2_230",
     "solution_triangular2_230",
+    "check_one_cycle_64",
+    "solution_one_cycle_64",
 ]
 
 
@@ -92,3 +97,44 @@ def check_triangular2_230(rate: Any) -> bool:
                         "find the cycle (2 × step_size iterations each) and where in it 230 "
                         "lies, then scale the height max_lr − base_lr by 1/2^(cycle − 1).",
                         rel=1e-3)
+
+
+# OneCycleLR(max_lr=0.1, total_steps=100), defaults pct_start=0.3, "cos", div_factor=25,
+# final_div_factor=1e4, two phases: the peak is at step 0.3 * 100 - 1 = 29, the last
+# batch (step 99) has 0.1 / 25 / 1e4 = 4e-7. Step 64 is (64 - 29) / (99 - 29) = 1/2 of
+# the way down, where half a cosine is half-way: (0.1 + 4e-7) / 2.
+_MIN_LR = 0.1 / 25 / 1e4
+#: The rate at step 64 of OneCycleLR(max_lr=0.1, total_steps=100).
+solution_one_cycle_64 = (0.1 + _MIN_LR) / 2
+
+
+def _cosine_between(top: float, bottom: float, x: float) -> float:
+    return bottom + (top - bottom) * (1 + math.cos(math.pi * x)) / 2
+
+
+@checker("OneCycleLR(max_lr=0.1, total_steps=100) at step 64", takes_function=False)
+def check_one_cycle_64(rate: Any) -> bool:
+    """Check a prediction: the rate of ``OneCycleLR(max_lr=0.1, total_steps=100)`` (all
+    other arguments at their defaults) at step 64, steps counted from 0."""
+    name = "OneCycleLR(max_lr=0.1, total_steps=100) at step 64"
+    ends = ("PyTorch's phases end at steps, counted from 0: the peak at pct_start · "
+            "total_steps − 1 = 29, the last batch at total_steps − 1 = 99, so the descent "
+            "runs from step 29 to step 99.")
+    mistakes = [
+        (ends, _cosine_between(0.1, _MIN_LR, 34 / 69)),  # peak taken at 30
+        (ends, _cosine_between(0.1, _MIN_LR, 35 / 71)),  # end taken at 100
+        (ends, _cosine_between(0.1, _MIN_LR, 34 / 70)),  # both
+        ("the descent goes below where the rate started: down to max_lr / div_factor / "
+         "final_div_factor = 4e-7, not to max_lr / 25 = 0.004.", (0.1 + 0.004) / 2),
+        ("PyTorch's default has two phases (three_phase=False): after the peak the rate "
+         "falls straight to the minimum.",
+         _cosine_between(0.004, _MIN_LR, (64 - 58) / (99 - 58))),
+    ]
+    right = report_value(name, rate, solution_one_cycle_64, mistakes,
+                         "find where step 64 lies: the peak 0.1 is at step 29 and the last "
+                         "batch, step 99, has 0.1 / 25 / 1e4; then follow half a cosine "
+                         "between them.", rel=1e-3)
+    if right:
+        print("   Exactly (0.1 + 4e-7) / 2 = 0.0500002: half-way down in steps is half-way "
+              "in rate, for a cosine as for a straight line.")
+    return right

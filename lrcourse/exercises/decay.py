@@ -7,6 +7,8 @@
   20, 0.016 from epoch 45 and 0.0064 from epoch 85).
 - ``check_exponential_sum(total)`` (schedulers, a prediction): the sum of all the
   rates of ``ExponentialLR(gamma=0.99)`` from 0.1, over infinitely many epochs.
+- ``check_second_restart(epoch)`` (schedulers, a prediction): the epoch of the
+  second warm restart of ``CosineAnnealingWarmRestarts(T_0=10, T_mult=2)``.
 
 Reference solutions for teachers are the ``solution_*`` functions and constants.
 """
@@ -39,6 +41,8 @@ __all__ = [
     "SOLUTION_GAMMA",
     "solution_curve_settings",
     "solution_exponential_sum",
+    "check_second_restart",
+    "solution_second_restart",
 ]
 
 #: The mystery curve's length in epochs.
@@ -188,3 +192,35 @@ def check_exponential_sum(total: Any) -> bool:
         print("   10 is more than ln(0.5 / 1e-3) ≈ 6.2, so section 7's bound does not forbid "
               "an escape: this slower decay can still leave the saddle.")
     return right
+
+
+# ----------------------------------------------------------------------------------
+# Prediction (schedulers lesson): warm restarts
+# ----------------------------------------------------------------------------------
+
+#: CosineAnnealingWarmRestarts(T_0=10, T_mult=2): cycles of 10, 20, 40, ... epochs, so
+#: the first cycle is epochs 0-9, the second 10-29; the second restart is epoch 10 + 20.
+solution_second_restart = 10 + 10 * 2
+
+
+@checker("second restart of CosineAnnealingWarmRestarts(T_0=10, T_mult=2)",
+         takes_function=False)
+def check_second_restart(epoch: Any) -> bool:
+    """Check a prediction: the epoch at which ``CosineAnnealingWarmRestarts(T_0=10,
+    T_mult=2)`` jumps back to the base rate for the second time (epochs from 0)."""
+    name = "second restart of CosineAnnealingWarmRestarts(T_0=10, T_mult=2)"
+    mistakes = {
+        "10 is the first restart; the second comes one (longer) cycle later.": 10,
+        "T_mult = 2 makes every cycle twice as long as the one before it: the second "
+        "cycle lasts 20 epochs, not 10.": 20,
+        "the first cycle keeps T_0 = 10 epochs; only the cycles after it grow "
+        "(10, then 20).": 40,
+        "a restart is the first epoch back at the base rate: the second cycle covers "
+        "epochs 10 to 29, so it restarts at the epoch after 29.": 29,
+        "epochs count from 0: the first cycle is epochs 0-9, so the first restart is "
+        "epoch 10 and the cycles add up from there.": 31,
+        "70 is the third restart: 10, then 10 + 20, then 10 + 20 + 40.": 70,
+    }
+    return report_value(name, epoch, solution_second_restart, mistakes,
+                        "add up the cycle lengths T_0, T_0·T_mult, ...: the second restart "
+                        "is where the second cycle ends.", rel=0, abs_=1e-9)

@@ -3,11 +3,16 @@
 - :func:`plot_clr_policies`: the three policies (triangular, triangular2,
   exp_range) over a few cycles, rates on a log axis;
 - :func:`plot_accuracy_race`: validation accuracy against iterations for several
-  runs, with dotted lines at target accuracies.
+  runs, with dotted lines at target accuracies;
+- :func:`plot_one_cycle`: one CLR cycle stretched over a training next to the two
+  shapes of one-cycle, and the momentum one-cycle sets;
+- :func:`plot_max_lr_runs`: the last training loss of one-cycle runs against their
+  ``max_lr``, one marker per seed.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
 from matplotlib.axes import Axes
@@ -15,12 +20,20 @@ from matplotlib.figure import Figure
 
 from lrcourse._checks import check_choice, check_nonempty
 from lrcourse.plots._base import lr_axis, new_axes
-from lrcourse.schedules import CLR_MODES, cyclical_lr, schedule_values
+from lrcourse.schedules import (
+    CLR_MODES,
+    cyclical_lr,
+    one_cycle_lr,
+    one_cycle_momentum,
+    schedule_values,
+)
 from lrcourse.train import History
 
 __all__ = [
     "plot_accuracy_race",
     "plot_clr_policies",
+    "plot_one_cycle",
+    "plot_max_lr_runs",
     "clr_figure",
 ]
 
@@ -71,6 +84,70 @@ def plot_accuracy_race(
     ax.set_ylabel("validation accuracy (%)")
     ax.set_title("Validation accuracy during training")
     ax.legend(fontsize="small", loc="lower right")
+    return ax
+
+
+def plot_one_cycle(
+    max_lr: float = 0.1, total_steps: int = 1000, axes: Sequence[Axes] | None = None
+) -> Sequence[Axes]:
+    """Rates (log axis) and momenta over one training of ``total_steps`` batches.
+
+    Three rate curves: a triangular CLR whose one cycle spans the training (bounds
+    ``max_lr / 4`` and ``max_lr``), one-cycle as in the paper (``three_phase=True``,
+    linear) and one-cycle as PyTorch and fastai run it (the defaults: two phases,
+    cosine). The momentum panel shows what ``OneCycleLR`` sets for the two one-cycles.
+    """
+    if axes is None:
+        import matplotlib.pyplot as plt
+
+        _, axes = plt.subplots(2, 1, figsize=(8, 5.6), sharex=True)
+    if len(axes) != 2:
+        raise ValueError(f"axes must hold 2 axes, got {len(axes)}")
+    ax_lr, ax_m = axes
+    t = range(total_steps)
+    clr = schedule_values(cyclical_lr, t, base_lr=max_lr / 4, max_lr=max_lr,
+                          step_size=max(1, total_steps // 2))
+    shapes = {"one-cycle, paper (three_phase, linear)": dict(three_phase=True,
+                                                            anneal_strategy="linear"),
+              "one-cycle, PyTorch/fastai default (cos)": {}}
+    ax_lr.plot(t, clr, color="0.5", ls="--", label="CLR triangular, one cycle (max_lr / 4 to max_lr)")
+    for i, (label, kw) in enumerate(shapes.items()):
+        rates = schedule_values(one_cycle_lr, t, max_lr=max_lr, total_steps=total_steps, **kw)
+        momenta = schedule_values(one_cycle_momentum, t, total_steps=total_steps, **kw)
+        ax_lr.plot(t, rates, color=f"C{i}", label=label)
+        ax_m.plot(t, momenta, color=f"C{i}", label=label)
+    lr_axis(ax_lr, "y")
+    ax_lr.set_title(f"One cycle over {total_steps} batches, max_lr = {max_lr:g}")
+    ax_lr.legend(fontsize="small")
+    ax_m.set_xlabel("step (batch)")
+    ax_m.set_ylabel("momentum")
+    ax_m.set_title("The momentum OneCycleLR sets (cycle_momentum=True)")
+    ax_m.legend(fontsize="small")
+    return axes
+
+
+def plot_max_lr_runs(
+    runs: Mapping[tuple[float, int], History],
+    marks: Mapping[str, float] = {},  # noqa: B006 (read only)
+    ax: Axes | None = None,
+) -> Axes:
+    """Last-epoch training loss of each run ``(max_lr, seed) -> History`` against its
+    ``max_lr`` (both axes logarithmic), one marker per seed; ``marks`` draws labelled
+    vertical lines (say the range test's ``max_lr``). A run that diverged is left out."""
+    ax = new_axes(ax)
+    seeds = sorted({seed for _, seed in runs})
+    for i, seed in enumerate(seeds):
+        points = sorted((lr, h.train_loss[-1] if h.train_loss and not h.diverged else math.nan)
+                        for (lr, s), h in runs.items() if s == seed)
+        ax.plot(*zip(*points, strict=True), marker="os^Dv<>"[i % 7], lw=0.6, color=f"C{i}",
+                label=f"seed {seed}")
+    for j, (label, lr) in enumerate(marks.items()):
+        ax.axvline(lr, color="0.3", ls=("--", ":", "-.")[j % 3], lw=1, label=label)
+    lr_axis(ax, "x", "max_lr of one-cycle")
+    ax.set_yscale("log")
+    ax.set_ylabel("training loss, last epoch (log scale)")
+    ax.set_title("One-cycle for 10 epochs at several max_lr")
+    ax.legend(fontsize="x-small")
     return ax
 
 

@@ -144,3 +144,121 @@ def test_triangular2_230_prediction(capsys):
         assert not check_triangular2_230(wrong)
         out = capsys.readouterr().out
         assert "❌" in out and hint in out, (wrong, out)
+
+
+# ----------------------------------------------------------------------------------
+# One-cycle
+# ----------------------------------------------------------------------------------
+
+
+def test_torch_one_cycle_values_match_a_naive_onecyclelr_loop():
+    from torch.optim.lr_scheduler import OneCycleLR
+
+    from lrcourse.lessons.cyclical import torch_one_cycle_values
+
+    w = torch.zeros(1, requires_grad=True)
+    opt = torch.optim.SGD([w], lr=0.5, momentum=0.9)
+    sched = OneCycleLR(opt, max_lr=0.3, total_steps=50, three_phase=True)
+    rates, momenta = [], []
+    for _ in range(50):
+        rates.append(opt.param_groups[0]["lr"])
+        momenta.append(opt.param_groups[0]["momentum"])
+        opt.step()
+        sched.step()
+    assert torch_one_cycle_values(50, 0.3, three_phase=True) == (rates, momenta)
+    with pytest.raises(ValueError, match="pct_start"):
+        torch_one_cycle_values(10, 0.1, pct_start=0.1)  # PyTorch would divide by zero
+
+
+@pytest.mark.parametrize("strategy", ["cos", "linear"])
+@pytest.mark.parametrize("three_phase", [False, True])
+def test_ours_equals_onecyclelr_in_rate_and_momentum(strategy, three_phase):
+    from lrcourse.lessons.cyclical import max_one_cycle_difference
+
+    lr_gap, momentum_gap = max_one_cycle_difference(1000, 0.2, anneal_strategy=strategy,
+                                                    three_phase=three_phase)
+    assert lr_gap <= 1e-12 and momentum_gap <= 1e-12
+
+
+def test_one_cycle_difference_detects_another_schedule(monkeypatch):
+    import lrcourse.lessons.cyclical as C
+    from lrcourse.schedules import one_cycle_lr
+
+    # a one-cycle peaking a step late must show up as a difference
+    monkeypatch.setattr(C, "one_cycle_lr",
+                        lambda t, max_lr, total_steps, **kw: one_cycle_lr(
+                            max(t - 1, 0), max_lr, total_steps, **kw))
+    assert C.max_one_cycle_difference(100, 0.1)[0] > 1e-3
+
+
+def test_digits_range_test_restores_the_model_and_gives_bounds():
+    from lrcourse.lessons.cyclical import digits_range_test
+    from lrcourse.models import digits_mlp
+
+    finder = digits_range_test(seed=0, num_iter=60)
+    assert len(finder.history["lr"]) <= 60
+    assert finder.history["lr"][0] == pytest.approx(1e-4)
+    base, top = finder.clr_bounds()
+    assert base == pytest.approx(top / 4) and 1e-3 < top < 10
+    fresh = digits_mlp(hidden=64, depth=2, seed=0)
+    for a, b in zip(finder.model.parameters(), fresh.parameters(), strict=True):
+        assert torch.equal(a, b)  # restored: the weights a training would start from
+
+
+def test_one_cycle_runs_keys_and_rates():
+    from lrcourse.lessons.cyclical import one_cycle_runs
+    from lrcourse.schedules import one_cycle_lr, schedule_values
+
+    runs = one_cycle_runs([0.05, 0.2], seeds=[0], epochs=1)
+    assert sorted(runs) == [(0.05, 0), (0.2, 0)]
+    assert runs[0.05, 0].lr == pytest.approx(
+        schedule_values(one_cycle_lr, 23, max_lr=0.05, total_steps=23), rel=1e-12)
+    with pytest.raises(ValueError, match=r"max_lrs\[0\]"):
+        one_cycle_runs([-1.0])
+
+
+def test_one_cycle_figures():
+    from lrcourse.plots.cyclical import plot_max_lr_runs, plot_one_cycle
+
+    axes = plot_one_cycle(0.1, 200, Figure().subplots(2, 1))
+    lines = axes[0].get_lines()
+    assert len(lines) == 3 and axes[0].get_yscale() == "log"
+    assert max(lines[0].get_ydata()) == pytest.approx(0.1)  # the CLR triangle's top
+    assert min(lines[1].get_ydata()) == pytest.approx(0.1 / 25 / 1e4)
+    assert min(axes[1].get_lines()[1].get_ydata()) == pytest.approx(0.85)
+    h = History(train_loss=[0.5], val_accuracy=[0.9])
+    diverged = History(diverged=True)
+    ax = plot_max_lr_runs({(0.01, 0): h, (0.1, 0): h, (1.0, 0): diverged},
+                          marks={"range test": 0.1}, ax=Figure().subplots())
+    assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
+    ys = list(ax.get_lines()[0].get_ydata())
+    assert ys[:2] == [0.5, 0.5] and math.isnan(ys[2])
+
+
+def test_one_cycle_64_prediction(capsys):
+    from torch.optim.lr_scheduler import OneCycleLR
+
+    from lrcourse.exercises.cyclical import check_one_cycle_64, solution_one_cycle_64
+
+    rate = torch_schedule_values(lambda o: OneCycleLR(o, max_lr=0.1, total_steps=100), 65)[64]
+    assert rate == pytest.approx(solution_one_cycle_64, rel=1e-12)
+    assert check_one_cycle_64(rate)
+    assert "✅" in capsys.readouterr().out
+    assert not check_one_cycle_64(...)
+    assert "not done yet" in capsys.readouterr().out
+    from lrcourse.schedules import cosine_lr
+
+    # the descent as a CosineAnnealingLR from the peak to 0.1 / 25 / 1e4, its ends one off
+    peak_at_30 = cosine_lr(64 - 30, 0.1, total_steps=99 - 30, min_lr=4e-7)
+    end_at_100 = cosine_lr(64 - 29, 0.1, total_steps=100 - 29, min_lr=4e-7)
+    assert cosine_lr(64 - 29, 0.1, total_steps=99 - 29, min_lr=4e-7) == pytest.approx(rate)
+    wrongs = [(peak_at_30, "counted from 0"), (end_at_100, "counted from 0"),
+              (0.052, "not to max_lr / 25"),
+              (torch_schedule_values(lambda o: OneCycleLR(o, max_lr=0.1, total_steps=100,
+                                                          three_phase=True), 65)[64],
+               "three_phase=False"),
+              (0.1, "find where step 64 lies")]
+    for wrong, hint in wrongs:
+        assert not check_one_cycle_64(wrong)
+        out = capsys.readouterr().out
+        assert "❌" in out and hint in out, (wrong, out)

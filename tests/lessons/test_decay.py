@@ -178,10 +178,58 @@ def test_designer_rates_equal_the_torch_scheduler(name, kwargs, reference):
         assert math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-15)
 
 
-def test_designer_inverse_time_warmup_and_constant():
+def test_designer_inverse_time_and_constant():
     assert A.designer_rates("inverse time", lr=0.1, decay_rate=0.1, epochs=11)[10] == 0.05
-    rates = A.designer_rates("constant", lr=0.2, warmup=3, epochs=6)
-    assert rates == pytest.approx([0.05, 0.1, 0.15, 0.2, 0.2, 0.2])
+    assert A.designer_rates("constant", lr=0.2, epochs=3) == [0.2] * 3
+
+
+@pytest.mark.parametrize("name", ["constant", "step", "cosine", "cosine restarts", "one-cycle"])
+@pytest.mark.parametrize("warmup", [1, 3, 10, 50])
+def test_designer_warmup_is_linear_warmup_lr_laid_over_the_schedule(name, warmup):
+    plain = A.designer_rates(name, lr=0.1, epochs=120, T_0=30)
+    warmed = A.designer_rates(name, lr=0.1, epochs=120, T_0=30, warmup=warmup)
+    assert warmed == [S.linear_warmup_lr(t, base_lr=r, warmup_steps=warmup)
+                      for t, r in enumerate(plain)]
+    # the warmup lesson's convention (Goyal et al.): t / W of the rate, 0 at epoch 0
+    assert warmed[0] == 0.0 and warmed[warmup:] == plain[warmup:]
+    for t in range(warmup):
+        assert math.isclose(warmed[t], plain[t] * t / warmup, rel_tol=1e-15, abs_tol=0.0)
+    # the same as LambdaLR(lambda t: min(1, t / W)) times the schedule, in PyTorch
+    ramp = S.torch_schedule_values(lambda o: L.LambdaLR(o, lambda t: min(1.0, t / warmup)),
+                                   120, lr=1.0)
+    assert warmed == pytest.approx([a * b for a, b in zip(ramp, plain, strict=True)],
+                                   rel=1e-15, abs=0.0)
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs", "reference"),
+    [("cosine restarts", {"T_0": 25, "T_mult": 1},
+      lambda o: L.CosineAnnealingWarmRestarts(o, T_0=25)),
+     ("cosine restarts", {"T_0": 10, "T_mult": 2},
+      lambda o: L.CosineAnnealingWarmRestarts(o, T_0=10, T_mult=2)),
+     ("one-cycle", {"pct_start": 0.3}, lambda o: L.OneCycleLR(o, max_lr=0.1, total_steps=200)),
+     ("one-cycle", {"pct_start": 0.45},
+      lambda o: L.OneCycleLR(o, max_lr=0.1, total_steps=200, pct_start=0.45))],
+)
+def test_designer_new_schedules_equal_their_torch_schedulers(name, kwargs, reference):
+    ours = A.designer_rates(name, lr=0.1, epochs=200, **kwargs)
+    ref = S.torch_schedule_values(reference, 200, lr=0.1)
+    for a, b in zip(ours, ref, strict=True):
+        assert math.isclose(a, b, rel_tol=1e-12, abs_tol=0.0)
+
+
+def test_designer_plateau_is_reducelronplateau_on_the_noisy_toy_problem():
+    settings = dict(factor=0.5, patience=4, threshold=1e-3, cooldown=2)
+    rates = A.designer_rates("plateau", lr=0.1, epochs=80, **settings)
+    run = A.toy_run(lambda o: L.ReduceLROnPlateau(o, **settings), epochs=80, noise=1.0, seed=0)
+    assert rates == run.lr
+    # the same cuts as the hand-written rule on the losses the run produced
+    assert plateau_by_hand(run.epoch_loss, 0.1, **settings)[:80] == pytest.approx(rates)
+    assert any(b < a for a, b in zip(rates, rates[1:], strict=False))
+    with pytest.raises(ValueError, match="warmup must be 0 for plateau"):
+        A.designer_rates("plateau", warmup=5)
+    with pytest.raises(ValueError, match="factor"):
+        A.designer_rates("plateau", factor=1.0)
 
 
 def test_schedule_figure_returns_figure_and_text_and_reports_bad_milestones():
@@ -203,6 +251,29 @@ def test_designer_panel_redraws_when_a_control_changes():
     panel.controls["milestones"].value = "3, 2"
     panel.controls["schedule"].value = "multistep"
     assert "milestones" in panel.message.value
+    panel.controls["schedule"].value = "one-cycle"
+    assert panel.message.value.startswith("one-cycle: rate at epoch 0 = 0.004")
+    panel.controls["T_0"].value = 30
+    panel.controls["schedule"].value = "cosine restarts"
+    assert "50 = 0.025" in panel.message.value and "150 = 0.1" in panel.message.value
+
+
+def test_designer_shows_only_the_controls_the_schedule_reads():
+    panel = WS.schedule_designer("plateau")
+    shown = lambda: {n for n, c in panel.controls.items() if c.layout.display != "none"}  # noqa: E731
+    assert shown() == {"schedule", "lr", "factor", "patience", "threshold", "cooldown",
+                       "warmup", "epochs"}
+    assert "cut at epochs" in panel.message.value
+    for name, reads in A.DESIGNS.items():
+        panel.controls["schedule"].value = name
+        assert shown() == {"schedule", "warmup", "epochs", *reads}
+
+
+def test_schedule_figure_says_why_plateau_refuses_a_warmup():
+    fig, text = PD.schedule_figure("plateau", 0.1, 0.5, 50, "", 0.05, 10, 100)
+    assert isinstance(fig, Figure) and text.startswith("⚠ warmup must be 0 for plateau")
+    _, text = PD.schedule_figure("plateau", 0.1, 0.5, 50, "", 0.05, 0, 100, patience=200)
+    assert text.endswith("never cut")
 
 
 def test_designer_refuses_bad_input():
@@ -230,6 +301,160 @@ def test_plots_label_their_axes():
     assert all(a.get_title() for a in axes)
     with pytest.raises(ValueError, match="axes"):
         plot_histories({"run": h}, axes[:2])
+
+
+# ----------------------------------------------------------------------------------
+# ReduceLROnPlateau, and the schedules on the digits
+# ----------------------------------------------------------------------------------
+
+
+def plateau_by_hand(metrics, lr, mode="min", factor=0.1, patience=10, threshold=1e-4,
+                    threshold_mode="rel", cooldown=0, min_lr=0.0):
+    """ReduceLROnPlateau's rule as its documentation states it, written out: the rate
+    of every epoch, and the one after the last."""
+    better = {
+        ("min", "rel"): lambda a, best: a < best * (1 - threshold),
+        ("min", "abs"): lambda a, best: a < best - threshold,
+        ("max", "rel"): lambda a, best: a > best * (1 + threshold),
+        ("max", "abs"): lambda a, best: a > best + threshold,
+    }[mode, threshold_mode]
+    best = math.inf if mode == "min" else -math.inf
+    bad, cooling, rates = 0, 0, [lr]
+    for m in metrics:
+        if better(m, best):
+            best, bad = m, 0
+        else:
+            bad += 1
+        if cooling > 0:
+            cooling -= 1
+            bad = 0
+        if bad > patience:
+            new_lr = max(lr * factor, min_lr)
+            if lr - new_lr > 1e-8:  # eps: a smaller cut is skipped
+                lr = new_lr
+            cooling, bad = cooldown, 0
+        rates.append(lr)
+    return rates
+
+
+LOSSES = [1.0, 0.8, 0.7, 0.69995, 0.7, 0.71, 0.65, 0.66, 0.66, 0.66, 0.66, 0.649, 0.6, 0.7, 0.7]
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [dict(), dict(patience=1), dict(patience=2, factor=0.5), dict(patience=1, cooldown=2),
+     dict(patience=1, threshold=0.0), dict(patience=1, threshold=0.05),
+     dict(patience=1, threshold=0.02, threshold_mode="abs"), dict(patience=0, min_lr=0.02),
+     dict(patience=1, mode="max"), dict(patience=0, mode="max", threshold_mode="abs",
+                                        threshold=0.01)],
+    ids=["defaults", "p1", "p2_half", "cooldown", "thr0", "thr5pct", "abs", "min_lr", "max",
+         "max_abs"])
+def test_plateau_trace_follows_the_documented_rule(settings):
+    trace = A.plateau_trace(LOSSES, lr=0.1, **settings)
+    expected = plateau_by_hand(LOSSES, 0.1, **settings)
+    assert [*trace.lr, trace.next_lr] == pytest.approx(expected, rel=1e-12)
+    assert trace.metric == LOSSES and len(trace.best) == len(LOSSES)
+    # best only falls, and only to a loss seen: 0.69995 was not enough better than 0.7
+    assert trace.best == sorted(trace.best, reverse=True) and set(trace.best) <= set(LOSSES)
+
+
+def test_plateau_trace_hand_numbers_and_mode_max():
+    trace = A.plateau_trace(LOSSES, lr=0.1, patience=1)
+    # By hand: 0.69995 (epoch 3) is not below 0.7 * (1 - 1e-4) = 0.69993, a bad epoch; 0.7
+    # (epoch 4) is the second in a row, more than patience 1: cut, epoch 5 at 0.01. Then
+    # 0.65 is a new best, 0.66 twice -> cut for epoch 9; twice more -> cut for epoch 11;
+    # 0.649 < 0.65 * (1 - 1e-4) and 0.6 are new bests; 0.7 twice -> cut after the last.
+    assert trace.bad_epochs[:5] == [0, 0, 0, 1, 0] and trace.cuts == [5, 9, 11, 15]
+    assert [round(r, 12) for r in trace.lr[4:6]] == [0.1, 0.01] and trace.best[-1] == 0.6
+    # mode="max" watches a metric that should rise (an accuracy): the mirror image, exactly
+    # so with threshold 0 (a relative threshold scales with the metric's size).
+    falling = A.plateau_trace(LOSSES, lr=0.1, patience=1, threshold=0.0)
+    rising = A.plateau_trace([2 - m for m in LOSSES], lr=0.1, patience=1, threshold=0.0,
+                             mode="max")
+    # (with threshold 0, 0.69995 is a new best, so the first cut comes an epoch later)
+    assert rising.lr == falling.lr and rising.cuts == falling.cuts == [6, 9, 11, 15]
+    cooled = A.plateau_trace(LOSSES, lr=0.1, patience=1, cooldown=3)
+    assert cooled.cooldown[4] == 3 and cooled.cuts[0] == 5 and cooled.cuts[1] > 9
+    for bad, value in [("metrics[2]", [1.0, 0.5, float("nan")]), ("factor", dict(factor=1.0)),
+                       ("patience", dict(patience=-1)), ("mode", dict(mode="lowest")),
+                       ("threshold_mode", dict(threshold_mode="relative"))]:
+        with pytest.raises(ValueError, match=bad.replace("[", r"\[").replace("]", r"\]")):
+            if isinstance(value, dict):
+                A.plateau_trace(LOSSES, **value)
+            else:
+                A.plateau_trace(value)
+
+
+def test_toy_train_gives_plateau_the_epoch_mean_loss():
+    run = A.toy_run(lambda o: L.ReduceLROnPlateau(o, patience=3), epochs=60, noise=1.0, seed=2)
+    assert len(run.epoch_loss) == 60
+    assert run.epoch_loss[5] == pytest.approx(sum(run.loss[50:60]) / 10, rel=1e-15)
+    # the same decisions as the scheduler given those losses afterwards
+    assert run.lr == A.plateau_trace(run.epoch_loss, lr=0.1, patience=3).lr
+    assert run.lr[-1] < 0.1
+
+
+def test_plateau_lowers_the_noise_floor_of_the_toy_problem():
+    constant = A.toy_run(None, epochs=100, noise=1.0)
+    plateau = A.toy_run(lambda o: L.ReduceLROnPlateau(o), epochs=100, noise=1.0)
+    assert plateau.lr[:20] == constant.lr[:20]  # no cut before patience + 1 bad epochs
+    tail = lambda run: sum(run.epoch_loss[-20:]) / 20  # noqa: E731
+    assert tail(plateau) < tail(constant) / 10
+
+
+def test_digits_run_uses_each_schedule_as_its_closed_form_says():
+    n = 23  # batches per epoch
+    cosine = A.digits_run("cosine", seed=0, epochs=2)
+    assert cosine.lr == pytest.approx(S.schedule_values(S.cosine_lr, 2 * n, base_lr=0.2,
+                                                        total_steps=2 * n), rel=1e-12)
+    one = A.digits_run("one-cycle", seed=0, epochs=2)
+    assert one.lr == pytest.approx(S.schedule_values(S.one_cycle_lr, 2 * n, max_lr=0.2,
+                                                     total_steps=2 * n), rel=1e-12)
+    step = A.digits_run("StepLR(4, 0.3)", seed=0, epochs=5)
+    assert step.lr == pytest.approx([0.2] * 4 * n + [0.06] * n, rel=1e-12)
+    assert A.digits_run("constant", seed=0, epochs=1).lr == [0.2] * n
+
+
+def test_digits_plateau_run_cuts_when_its_validation_loss_says_so():
+    run = A.digits_run("plateau", seed=0, epochs=8)
+    per_epoch = [run.lr[k * 23] for k in range(8)]
+    assert all(run.lr[k * 23:(k + 1) * 23] == [per_epoch[k]] * 23 for k in range(8))
+    assert per_epoch == pytest.approx(
+        plateau_by_hand(run.val_loss, 0.2, factor=0.3, patience=1)[:8], rel=1e-12)
+
+
+def test_digits_comparison_and_seed_spread():
+    runs = A.digits_comparison(["constant", "one-cycle"], seeds=[0, 1], epochs=1)
+    assert sorted(runs) == [("constant", 0), ("constant", 1), ("one-cycle", 0), ("one-cycle", 1)]
+    again = A.digits_run("one-cycle", seed=1, epochs=1)
+    assert runs["one-cycle", 1].loss == again.loss  # fresh model, loaders and scheduler
+    assert runs["constant", 0].loss[0] == runs["one-cycle", 0].loss[0]  # same start, same batch
+    spread = A.seed_spread([0.3, 0.1, 0.2])
+    assert (spread.median, spread.low, spread.high) == (0.2, 0.1, 0.3)
+    assert A.seed_spread([4.0, 1.0]).median == 2.5
+    assert f"{spread:.2f}" == "0.20 (0.10 to 0.30)"
+    with pytest.raises(ValueError, match="values"):
+        A.seed_spread([])
+    with pytest.raises(ValueError, match="schedule"):
+        A.digits_run("linear", seed=0)
+
+
+def test_new_figures_label_their_axes():
+    runs = {"constant": A.toy_run(None, epochs=20, noise=1.0),
+            "plateau": A.toy_run(lambda o: L.ReduceLROnPlateau(o, patience=2), epochs=20,
+                                 noise=1.0)}
+    axes = PD.plot_toy_plateau(runs, Figure().subplots(1, 2))
+    assert axes[1].get_yscale() == "log" and axes[0].get_xlabel() == "epoch"
+    assert [ln.get_label() for ln in axes[0].get_lines()] == ["constant", "plateau"]
+    from lrcourse.train import History
+
+    h = {(name, seed): History(train_loss=[0.1 * (seed + 1)], val_accuracy=[0.9])
+         for name in ("a", "b") for seed in (0, 1)}
+    axes = PD.plot_seed_comparison(h, ["a", "b"], [0, 1], Figure().subplots(1, 2))
+    assert axes[0].get_yscale() == "log" and len(axes[0].get_lines()) == 2
+    assert list(axes[1].get_lines()[0].get_ydata()) == [90.0, 90.0]
+    with pytest.raises(ValueError, match="axes"):
+        PD.plot_seed_comparison(h, ["a"], [0], Figure().subplots(1, 3))
 
 
 # ----------------------------------------------------------------------------------
@@ -322,3 +547,18 @@ def test_exponential_sum_prediction(capsys):
 
 
 
+def test_second_restart_prediction(capsys):
+    rates = S.torch_schedule_values(lambda o: L.CosineAnnealingWarmRestarts(o, T_0=10, T_mult=2),
+                                    100)
+    restarts = [t for t in range(1, 100) if rates[t] > rates[t - 1]]
+    assert restarts[1] == E.solution_second_restart == 30
+    assert E.check_second_restart(restarts[1])
+    assert "✅" in capsys.readouterr().out
+    assert not E.check_second_restart(...)
+    assert "not done yet" in capsys.readouterr().out
+    for wrong, hint in [(10, "first restart"), (20, "twice as long"), (40, "keeps T_0"),
+                        (29, "first epoch back"), (31, "count from 0"), (70, "third restart"),
+                        (50, "add up the cycle lengths")]:
+        assert not E.check_second_restart(wrong)
+        out = capsys.readouterr().out
+        assert "❌" in out and hint in out, (wrong, out)
