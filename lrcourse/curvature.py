@@ -116,7 +116,8 @@ def hessian_vector_product(
     params = _check_params(params)
     vector = list(vector)
     if len(vector) != len(params) or any(
-        not isinstance(v, torch.Tensor) or v.shape != p.shape for v, p in zip(vector, params)
+        not isinstance(v, torch.Tensor) or v.shape != p.shape
+        for v, p in zip(vector, params, strict=False)
     ):
         raise ValueError(
             f"vector must hold one tensor per parameter with the shapes "

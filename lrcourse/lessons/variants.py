@@ -713,7 +713,10 @@ def sharpness(W: Any, b: Any, X: Any, y: Any, tol: float = 1e-10, seed: int = 0)
     tol = check_positive("tol", tol)
     W_t = torch.tensor(np.asarray(W, dtype=np.float64), requires_grad=True)
     b_t = torch.tensor(np.asarray(b, dtype=np.float64), requires_grad=True)
-    if W_t.shape != (X.shape[1], b_t.shape[0]) or b_t.ndim != 1:
+    if b_t.ndim != 1 or b_t.shape[0] <= int(y.max()):
+        raise ValueError(f"b must hold one bias per class (more than {int(y.max())}), "
+                         f"got shape {tuple(b_t.shape)}")  # fmt: skip
+    if W_t.shape != (X.shape[1], b_t.shape[0]):
         raise ValueError(f"W must have shape (features, classes) = ({X.shape[1]}, {b_t.shape[0]}) "
                          f"to match X and b, got {tuple(W_t.shape)}")  # fmt: skip
     X_t, y_t = torch.from_numpy(X), torch.from_numpy(y)

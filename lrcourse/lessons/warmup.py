@@ -245,7 +245,7 @@ def adam_first_steps(
     eps = optimizer.defaults["eps"]
     run = EarlySteps(warmup_steps)
     batches = (batch for _ in range(EXPERIMENT["epochs"]) for batch in train_loader)
-    for t, (x, y) in zip(range(steps), batches):
+    for t, (x, y) in zip(range(steps), batches, strict=False):
         if t in at:
             run.sharpness_steps.append(t)
             run.sharpness.append(top_hessian_eigenvalue(

@@ -149,6 +149,14 @@ def batch_size_figure(
     return fig, text
 
 
+def _batch_axis(ax: Axes, batch_sizes: Sequence[int]) -> None:
+    """Batch sizes on a log axis, labelled with every other size and the last one."""
+    ax.set_xscale("log", base=2)
+    ticks = sorted(set(list(batch_sizes)[::2]) | {batch_sizes[-1]})
+    ax.set_xticks(ticks, [str(b) for b in ticks])
+    ax.minorticks_off()
+
+
 def plot_best_rates(
     scans: Sequence[BatchScan],
     ax: Axes | None = None,
@@ -173,9 +181,12 @@ def plot_best_rates(
         ax.plot(sizes, best, "o-", color=color, ms=7, label=f"{scan.optimizer}: best rate")
         ax.plot(sizes, best[0] * sizes / sizes[0], "--", color=color, lw=1,
                 label=f"{scan.optimizer}: linear rule from B = {scan.batch_sizes[0]}")
+        if scan.optimizer == "Adam":
+            ax.plot(sizes, best[0] * np.sqrt(sizes / sizes[0]), ":", color=color, lw=1.5,
+                    label=f"{scan.optimizer}: square-root rule from B = {scan.batch_sizes[0]}")
     if edge is not None:
         ax.axhline(edge, color="black", ls=":", lw=1.2, label=rf"$2 / \lambda_{{\max}}$ at the start = {edge:.2f}")
-    ax.set_xscale("log", base=2)
+    _batch_axis(ax, scans[0].batch_sizes)
     lr_axis(ax, "y", "best learning rate")
     rates = [r for scan in scans for r in scan.rates]
     ax.set_ylim(min(rates) / 1.5, max(rates) * 1.5)
@@ -202,7 +213,7 @@ def plot_updates_to_loss(
     ax.plot(sizes, median, "o-", color="#1f77b4", ms=7, label="fewest updates (median of seeds)")
     ax.plot(sizes, median[0] * sizes[0] / sizes, "--", color="0.4", lw=1,
             label="perfect scaling: updates proportional to 1 / B")
-    ax.set_xscale("log", base=2)
+    _batch_axis(ax, batch_sizes)
     ax.set_yscale("log")
     ax.set_ylim(median.min() / 3, median.max() * 2)
     ax.set_xlabel("batch size B (samples per update)")
