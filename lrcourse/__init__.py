@@ -20,6 +20,7 @@ imported on first use, so ``import lrcourse`` stays fast:
 ``lrcourse.lr_finder``      the learning-rate range test
 ``lrcourse.sweep``          many trainings at once, one learning rate each
 ``lrcourse.train``          a plain training loop that records what happened
+``lrcourse.curvature``      Hessian-vector products and the sharpness lambda_max
 ``lrcourse.data``           the course's offline data sets
 ``lrcourse.models``         small networks for the 8x8 digits
 ``lrcourse.lessons``        one module per lesson topic: its experiments
@@ -40,6 +41,7 @@ from lrcourse._setup import device, setup
 __version__ = "0.1.0"
 
 _SUBMODULES = {
+    "curvature",
     "data",
     "ewma",
     "exercises",

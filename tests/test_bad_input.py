@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-from lrcourse import data, ewma, lr_finder, models, optim, schedules, sweep, train
+from lrcourse import curvature, data, ewma, lr_finder, models, optim, schedules, sweep, train
 from lrcourse.lessons import two_steps as l_two_steps
 from lrcourse.widgets import backprop as w_backprop
 from lrcourse.widgets import cyclical as w_clr
@@ -309,6 +309,9 @@ case(models.digits_mlp, dict(hidden=4), hidden=bad_int(1, 10_000), depth=bad_int
 case(models.digits_resnet, dict(channels=2, blocks=1), channels=bad_int(1, 10_000),
      blocks=bad_int(1, 1000), seed=not_none(SEED))
 
+_W = torch.ones(3, dtype=torch.float64, requires_grad=True)
+case(curvature.top_hessian_eigenvalue, dict(loss_fn=lambda: (_W**4).sum(), params=[_W]),
+     iters=bad_int(1), tol=POSITIVE, seed=SEED)
 case(_fit, dict(), epochs=bad_int(1), max_steps=not_none(bad_int(1)), progress=bad_bool(),
      scheduler_interval=bad_choice(train.INTERVALS))
 case(lambda **kw: _fit(val_loader=_loader(), **kw), dict(eval_every=2),

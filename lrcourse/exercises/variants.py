@@ -5,6 +5,10 @@
   (the last, smaller batch kept). 50,000 samples, B = 256, 10 epochs: 1,960.
 - ``check_batches(fn)``: ``fn(order, batch_size)`` cuts a shuffled list of sample
   indices into consecutive batches (lists), the last one possibly shorter.
+- ``check_drop_last(counts)`` (a prediction): batches per epoch of 1,438 samples in
+  batches of 64, with and without ``drop_last``.
+- ``check_scaled_rates(rates)`` (a prediction): a run with B = 32 trains well at 0.1;
+  the rate for B = 512 by the linear scaling rule and by the square-root rule.
 
 Each checker compares with the reference solutions below (for teachers) and,
 when an answer matches a typical mistake, names it.
@@ -25,6 +29,8 @@ __all__ = [
     "solution_iterations",
     "check_drop_last",
     "solution_drop_last",
+    "check_scaled_rates",
+    "solution_scaled_rates",
 ]
 
 
@@ -123,3 +129,27 @@ def check_drop_last(counts: Any) -> bool:
                         solution_drop_last, mistakes,
                         "ceil(N / B) batches when the last, smaller one is kept, floor(N / B) "
                         "when it is dropped.", rel=0.0, abs_=1e-9)
+
+
+#: Exercise 4: B = 32 trains well at 0.1; the batch grows to 512 (k = 16). The rate
+#: by the linear scaling rule (k x 0.1) and by the square-root rule (sqrt(k) x 0.1).
+solution_scaled_rates = (1.6, 0.4)
+
+
+@checker("rates for B = 512", takes_function=False)
+def check_scaled_rates(rates: Any) -> bool:
+    """Check a prediction (linear-rule rate, square-root-rule rate) for B 32 -> 512 from 0.1."""
+    mistakes = {
+        "first the linear rule (k x lr), then the square-root rule (sqrt(k) x lr).": (0.4, 1.6),
+        "k is the factor the batch grows by, 512 / 32 = 16, not the new batch size.": (
+            0.1 * 512, 0.1 * math.sqrt(512)),
+        "k is 512 / 32 = 16, not the difference 512 - 32.": (0.1 * 480, 0.1 * math.sqrt(480)),
+        "a larger batch gets a larger rate: multiply by k, do not divide.": (0.1 / 16, 0.1 / 4),
+        "the square-root rule multiplies the rate by sqrt(16) = 4, not by 16 / 2 = 8.": (1.6, 0.8),
+        "the square-root rule multiplies the rate by sqrt(k) = 4; 0.1 x 16 = 1.6 is the "
+        "linear rule's answer.": (1.6, 1.6),
+        "the rates grow from 0.1: multiply 0.1 by the factor.": (16, 4),
+    }
+    return report_value("rates for B = 512", rates, solution_scaled_rates, mistakes,
+                        "the batch grows by k = 512 / 32; the linear rule multiplies the rate "
+                        "by k, the square-root rule by sqrt(k).", rel=1e-3)

@@ -5,6 +5,9 @@
   ``warmup_steps``, ``init_lr`` after.
 - ``check_linear_lr_300(rate)`` (a prediction): the rate at step 300 of
   ``LinearLR(start_factor=0.2, total_iters=500)`` on a base rate of 0.05.
+- ``check_sharp_start(answer)`` (a prediction): gradient descent at lr 0.5 where the
+  sharpness is 6: the largest stable rate there, the largest sharpness at which 0.5 is
+  stable, and the first step of a 100-step linear warmup to 0.5 whose rate is past 2/6.
 
 Reference solutions for teachers are the ``solution_*`` functions.
 """
@@ -19,8 +22,10 @@ from lrcourse.exercises._base import Check, checker, diagnose, report, report_va
 __all__ = [
     "check_linear_warmup",
     "check_linear_lr_300",
+    "check_sharp_start",
     "solution_linear_warmup",
     "solution_linear_lr_300",
+    "solution_sharp_start",
 ]
 
 
@@ -79,3 +84,35 @@ def check_linear_lr_300(rate: Any) -> bool:
 #: The rate at step 300 of LinearLR(start_factor=0.2, total_iters=500) on a base rate
 #: of 0.05: the factor climbs from 0.2 to 1 in 500 steps, 0.2 + 0.8 * 300/500 = 0.68.
 solution_linear_lr_300 = 0.05 * (0.2 + 0.8 * 300 / 500)
+
+
+#: Exercise 3: the sharpness is 6 and the planned rate 0.5. (a) The edge of stability
+#: 2 / 6; (b) the largest sharpness at which 0.5 is stable, 2 / 0.5 = 4; (c) with a
+#: linear warmup lr_t = t / 100 * 0.5, the first step whose rate is past 1/3:
+#: t / 200 > 1/3, t > 66.7, so step 67.
+solution_sharp_start = (1 / 3, 4.0, 67)
+
+
+@checker("a sharp start", takes_function=False)
+def check_sharp_start(answer: Any) -> bool:
+    """Check a prediction (edge at sharpness 6, largest stable sharpness at lr 0.5,
+    first warmup step past the edge)."""
+    mistakes = {
+        "(a) the edge is 2 / sharpness; 1 / sharpness is the rate that lands in one step.": (
+            1 / 6, 4.0, 67),
+        "(a) the edge is 2 / sharpness, not sharpness / 2.": (3.0, 4.0, 67),
+        "(b) gradient descent is stable while lr x sharpness < 2: sharpness < 2 / 0.5.": (
+            1 / 3, 2.0, 67),
+        "(b) stable while lr x sharpness < 2, so the sharpness must fall below 2 / lr, "
+        "not lr / 2.": (1 / 3, 0.25, 67),
+        "(c) count whole steps: the rate t / 200 passes 1/3 after step 66.7, so at step 67.": (
+            1 / 3, 4.0, 66.67),
+        "(c) the rate at step t is t / 100 x 0.5: it passes 1/3 at t = 66.7, not at 33.": (
+            1 / 3, 4.0, 34),
+        "(c) 0.5 / 100 per step: step 67 is the first past 1/3 (step 66 gives 0.33 < 0.333).": (
+            1 / 3, 4.0, 66),
+        "(a) 0.33 is 1% off: write the edge as a fraction, 2 / 6.": (0.33, 4.0, 67),
+    }
+    return report_value("a sharp start", answer, solution_sharp_start, mistakes,
+                        "gradient descent is stable while lr < 2 / sharpness; a linear warmup "
+                        "to 0.5 over 100 steps uses t / 100 x 0.5 at step t.", rel=2e-3)

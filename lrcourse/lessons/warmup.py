@@ -16,16 +16,35 @@ throw the network into a state it never recovers from. Three pieces:
 * :func:`warmup_experiment` trains an 8-layer MLP on the 8x8 digits with Adam at a
   large rate, with or without warmup, and returns the ``History``.
 
+Why warmup works, measured:
+
+* :func:`adam_first_steps` replays the first steps of :func:`warmup_experiment` and
+  records how far each step moves the weights, the size of Adam's step per unit of
+  rate, and the sharpness (the largest Hessian eigenvalue, whose ``2 / lambda_max`` is
+  the edge of stability of lesson 01) at chosen steps.
+* :func:`second_moment_spread` measures how much Adam's per-weight rate
+  ``1 / (sqrt(v_hat_t) + eps)`` depends on which batches came first: the noise of the
+  second-moment estimate that RAdam's rectification :func:`radam_rectification`
+  (Liu et al. 2019) corrects for.
+
 This module never imports matplotlib.
 """
 
 from __future__ import annotations
 
+import math
+import numbers
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
 import torch
+from torch.func import functional_call, grad, vmap
+from torch.nn.functional import cross_entropy
 
 from lrcourse import schedules as S
-from lrcourse._checks import check_int, check_positive, check_range
-from lrcourse.data import digits_loaders
+from lrcourse._checks import check_int, check_positive, check_range, check_seed
+from lrcourse.curvature import top_hessian_eigenvalue
+from lrcourse.data import digits_loaders, load_digits
 from lrcourse.models import digits_mlp
 from lrcourse.train import History, fit
 
@@ -34,6 +53,10 @@ __all__ = [
     "warmup_cosine_lr",
     "warmup_experiment",
     "EXPERIMENT",
+    "EarlySteps",
+    "adam_first_steps",
+    "radam_rectification",
+    "second_moment_spread",
 ]
 
 #: The settings of the lesson's experiment (chosen by trying four seeds, see the lesson).
@@ -127,3 +150,214 @@ def warmup_experiment(
     scheduler = S.as_lambda_lr(optimizer, warmup_cosine_lr, warmup_steps=warmup_steps,
                                total_steps=total)
     return fit(model, optimizer, train_loader, val_loader, epochs=epochs, scheduler=scheduler)
+
+
+# ----------------------------------------------------------------------------------
+# Why warmup works: the first steps measured
+# ----------------------------------------------------------------------------------
+
+
+def _check_lr(lr: float) -> float:
+    if not (isinstance(lr, numbers.Real) and math.isfinite(lr) and lr > 0):
+        raise ValueError(f"lr must be a finite number > 0, got {lr!r}")
+    return float(lr)
+
+
+def _flat(tensors: Sequence[torch.Tensor]) -> torch.Tensor:
+    return torch.cat([t.detach().flatten() for t in tensors])
+
+
+@dataclass
+class EarlySteps:
+    """The first steps of a run of :func:`warmup_experiment`, looked at closely.
+
+    Entry ``t`` of ``lr``, ``loss``, ``moved`` and ``adam_step`` belongs to step t
+    (t = 0, 1, ...): the rate it used, the loss of its batch (before the step), and
+    after the step:
+
+    Attributes:
+        moved: ``|theta_{t+1} - theta_0| / |theta_0|``: how far the weights have
+            gone from where they started, relative to their size (all weights as one
+            vector).
+        adam_step: the root mean square over all weights of ``m_hat / (sqrt(v_hat) + eps)``,
+            Adam's step divided by the rate. On step 0 it is 1 for every weight whose
+            gradient is well above eps (``m_hat / sqrt(v_hat) = g / |g|``).
+        sharpness_steps, sharpness: ``lambda_max`` of the loss on the fixed images of
+            :func:`adam_first_steps`, measured before those steps.
+    """
+
+    warmup_steps: int
+    lr: list[float] = field(default_factory=list)
+    loss: list[float] = field(default_factory=list)
+    moved: list[float] = field(default_factory=list)
+    adam_step: list[float] = field(default_factory=list)
+    sharpness_steps: list[int] = field(default_factory=list)
+    sharpness: list[float] = field(default_factory=list)
+
+
+def adam_first_steps(
+    warmup_steps: int,
+    steps: int = 100,
+    lr: float = EXPERIMENT["lr"],
+    seed: int = 0,
+    sharpness_at: Sequence[int] = (),
+    sharpness_images: int = 512,
+) -> EarlySteps:
+    """The first ``steps`` steps of :func:`warmup_experiment`, with what each one did.
+
+    Same data, batches, network (``digits_mlp(64, 8, seed)``), Adam and schedule
+    (``warmup_cosine_lr`` over the experiment's 360 steps) as the experiment, so the
+    batch losses are the first entries of its ``History.loss``.
+
+    Args:
+        warmup_steps: W >= 0 steps of linear warmup.
+        steps: how many steps to take, >= 1 (at most the experiment's 360).
+        lr: the peak rate of Adam.
+        seed: seed of the initial weights.
+        sharpness_at: the steps before which to measure the sharpness (Hessian of the
+            mean loss on the first ``sharpness_images`` training images, by power
+            iteration to a relative tolerance of 1e-3).
+        sharpness_images: how many training images that loss averages over.
+
+    Returns:
+        An :class:`EarlySteps`.
+    """
+    warmup_steps = check_int("warmup_steps", warmup_steps, 0)
+    lr = _check_lr(lr)
+    seed = check_seed("seed", seed)
+    train_loader, _ = digits_loaders(batch_size=EXPERIMENT["batch_size"], seed=0, flat=True)
+    total = EXPERIMENT["epochs"] * len(train_loader)
+    steps = check_int("steps", steps, 1, total)
+    at = {check_int(f"sharpness_at[{k}]", t, 0, steps - 1) for k, t in enumerate(sharpness_at)}
+    sharpness_images = check_int("sharpness_images", sharpness_images, 1, len(train_loader.dataset))
+    model = digits_mlp(hidden=EXPERIMENT["hidden"], depth=EXPERIMENT["depth"], seed=seed)
+    params = list(model.parameters())
+    optimizer = torch.optim.Adam(params, lr=lr)
+    scheduler = S.as_lambda_lr(optimizer, warmup_cosine_lr, warmup_steps=warmup_steps,
+                               total_steps=total)  # fmt: skip
+    images, labels = train_loader.dataset.tensors
+    images, labels = images[:sharpness_images], labels[:sharpness_images]
+    theta_0 = _flat(params)
+    beta1, beta2 = optimizer.defaults["betas"]
+    eps = optimizer.defaults["eps"]
+    run = EarlySteps(warmup_steps)
+    batches = (batch for _ in range(EXPERIMENT["epochs"]) for batch in train_loader)
+    for t, (x, y) in zip(range(steps), batches, strict=False):
+        if t in at:
+            run.sharpness_steps.append(t)
+            run.sharpness.append(top_hessian_eigenvalue(
+                lambda: cross_entropy(model(images), labels), params, iters=300, tol=1e-3))  # fmt: skip
+        run.lr.append(float(optimizer.param_groups[0]["lr"]))
+        optimizer.zero_grad()
+        loss = cross_entropy(model(x), y)
+        loss.backward()
+        optimizer.step()
+        scheduler.step()
+        run.loss.append(loss.item())
+        run.moved.append(float((_flat(params) - theta_0).norm() / theta_0.norm()))
+        ratios = []
+        for p in params:
+            state = optimizer.state[p]
+            k = float(state["step"])
+            m_hat = state["exp_avg"] / (1 - beta1**k)
+            v_hat = state["exp_avg_sq"] / (1 - beta2**k)
+            ratios.append((m_hat / (v_hat.sqrt() + eps)).flatten())
+        run.adam_step.append(float(torch.cat(ratios).pow(2).mean().sqrt()))
+    return run
+
+
+def radam_rectification(step: int, beta2: float = 0.999) -> float:
+    """RAdam's factor ``r_t`` (Liu et al. 2019), or ``nan`` while RAdam skips the adaptive step.
+
+        rho_inf = 2 / (1 - beta2) - 1
+        rho_t   = rho_inf - 2 t beta2^t / (1 - beta2^t)
+        r_t     = sqrt( (rho_t - 4)(rho_t - 2) rho_inf / ((rho_inf - 4)(rho_inf - 2) rho_t) )
+
+    ``rho_t`` is the number of degrees of freedom of the second-moment estimate after
+    t steps (about t at first, ``rho_inf`` in the limit). While ``rho_t <= 5`` (the
+    threshold of PyTorch's ``RAdam``) the variance of Adam's adaptive rate is too
+    large to use: RAdam then takes a plain momentum step ``lr * m_hat``. After that it
+    multiplies Adam's step by ``r_t``, which rises from near 0 towards 1 as the estimate
+    settles: a warmup built into the optimizer.
+
+    Example:
+        >>> [round(radam_rectification(t), 4) for t in (6, 10, 100, 1000)]
+        [0.0258, 0.049, 0.2153, 0.6453]
+        >>> radam_rectification(5)
+        nan
+    """
+    step = check_int("step", step, 1)
+    beta2 = check_range("beta2", beta2, 0.0, 1.0, low_open=True, high_open=True)
+    rho_inf = 2 / (1 - beta2) - 1
+    rho_t = rho_inf - 2 * step * beta2**step / (1 - beta2**step)
+    if rho_t <= 5:
+        return math.nan
+    return math.sqrt((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t))
+
+
+def second_moment_spread(
+    seed: int = 0,
+    orders: int = 8,
+    steps: int = 100,
+    beta2: float = 0.999,
+    eps: float = 1e-8,
+    floor: float = 1e-6,
+) -> list[float]:
+    """How much Adam's per-weight rate depends on which batches came first, step by step.
+
+    At the initial weights of the experiment's network (``digits_mlp(64, 8, seed)``,
+    held fixed), draw ``orders`` different batch orders (batches of 32 from shuffles of
+    the training set, order k from ``torch.Generator().manual_seed(k)``) and run
+    Adam's second-moment estimate along each::
+
+        v_t = beta2 v_{t-1} + (1 - beta2) g_t^2,   v_hat_t = v_t / (1 - beta2^t)
+        rate_t = 1 / (sqrt(v_hat_t) + eps)          (Adam's step is lr * rate_t * m_hat_t)
+
+    For each weight, the spread of ``rate_t`` over the orders is its standard deviation
+    divided by its mean; the result is the median of that over the weights whose
+    gradient is not negligible (root mean square over all batches above ``floor``;
+    Adam's eps hides the rest).
+
+    Args:
+        seed: seed of the initial weights.
+        orders: number of batch orders, >= 2.
+        steps: t = 1 ... steps.
+        beta2, eps: Adam's.
+        floor: the smallest gradient (root mean square) a weight must have to count.
+
+    Returns:
+        The median relative spread at t = 1, 2, ..., ``steps``.
+    """
+    seed = check_seed("seed", seed)
+    orders = check_int("orders", orders, 2, 1000)
+    steps = check_int("steps", steps, 1, 10_000)
+    beta2 = check_range("beta2", beta2, 0.0, 1.0, low_open=True, high_open=True)
+    eps = check_range("eps", eps, 0.0, 1.0)
+    floor = check_range("floor", floor, 0.0, math.inf)
+    digits = load_digits(seed=0, flat=True)
+    x_train, y_train = digits.x_train, digits.y_train
+    n, b = len(x_train), EXPERIMENT["batch_size"]
+    model = digits_mlp(hidden=EXPERIMENT["hidden"], depth=EXPERIMENT["depth"], seed=seed)
+    weights = {name: p.detach() for name, p in model.named_parameters()}
+
+    def batch_loss(w: dict, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        return cross_entropy(functional_call(model, w, (x,)), y)
+
+    gradients = vmap(grad(batch_loss), in_dims=(None, 0, 0))  # one gradient per order
+    shuffles = [torch.Generator().manual_seed(k) for k in range(orders)]
+    epochs = math.ceil(steps * b / n)
+    rows = torch.stack([torch.cat([torch.randperm(n, generator=g) for _ in range(epochs)])
+                        for g in shuffles])  # fmt: skip
+    squares = []
+    for t in range(steps):
+        batch = rows[:, t * b : (t + 1) * b]
+        g = gradients(weights, x_train[batch], y_train[batch])
+        squares.append(torch.cat([g[name].reshape(orders, -1) for name in weights], dim=1) ** 2)
+    counted = torch.stack(squares).mean(dim=(0, 1)).sqrt() > floor
+    spreads, v = [], torch.zeros_like(squares[0])
+    for t, g2 in enumerate(squares, start=1):
+        v = beta2 * v + (1 - beta2) * g2
+        rate = 1 / ((v / (1 - beta2**t)).sqrt() + eps)
+        spread = rate.std(dim=0) / rate.mean(dim=0)
+        spreads.append(float(spread[counted].median()))
+    return spreads

@@ -14,8 +14,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from lrcourse._checks import check_choice, check_nonempty
-from lrcourse.lessons.variants import VariantRun, digits_problem, train_variant
-from lrcourse.plots._base import new_axes
+from lrcourse.lessons.variants import BatchScan, VariantRun, digits_problem, train_variant
+from lrcourse.plots._base import lr_axis, new_axes
 
 __all__ = [
     "VARIANT_COLORS",
@@ -24,6 +24,8 @@ __all__ = [
     "variant_color",
     "BATCH_SIZES",
     "batch_size_figure",
+    "plot_best_rates",
+    "plot_updates_to_loss",
 ]
 
 #: One colour per variant, the same in every figure of the lesson.
@@ -144,3 +146,77 @@ def batch_size_figure(
         f"training loss {run.final_loss:.4f}"
     )
     return fig, text
+
+
+def _batch_axis(ax: Axes, batch_sizes: Sequence[int]) -> None:
+    """Batch sizes on a log axis, labelled with every other size and the last one."""
+    ax.set_xscale("log", base=2)
+    ticks = sorted(set(list(batch_sizes)[::2]) | {batch_sizes[-1]})
+    ax.set_xticks(ticks, [str(b) for b in ticks])
+    ax.minorticks_off()
+
+
+def plot_best_rates(
+    scans: Sequence[BatchScan],
+    ax: Axes | None = None,
+    edge: float | None = None,
+    title: str = "Best learning rate against batch size",
+) -> Axes:
+    """The best rate of each batch size (large markers) and each seed's own (small dots).
+
+    For each scan, a dashed line continues its smallest batch size's best rate
+    with the linear scaling rule (rate proportional to B); with ``edge``, a dotted
+    line marks a rate, such as ``2 / lambda_max`` at the start.
+    """
+    ax = new_axes(ax)
+    colors = {"SGD": "#2ca02c", "Adam": "#9467bd"}
+    for scan in scans:
+        color = colors.get(scan.optimizer, "0.3")
+        sizes = np.array(scan.batch_sizes, dtype=float)
+        best = np.array([scan.best_rate(b) for b in scan.batch_sizes])
+        for b in scan.batch_sizes:
+            seed_best = scan.seed_best_rates(b)
+            ax.plot([b] * len(seed_best), seed_best, ".", color=color, alpha=0.35, ms=5)
+        ax.plot(sizes, best, "o-", color=color, ms=7, label=f"{scan.optimizer}: best rate")
+        ax.plot(sizes, best[0] * sizes / sizes[0], "--", color=color, lw=1,
+                label=f"{scan.optimizer}: linear rule from B = {scan.batch_sizes[0]}")
+        if scan.optimizer == "Adam":
+            ax.plot(sizes, best[0] * np.sqrt(sizes / sizes[0]), ":", color=color, lw=1.5,
+                    label=f"{scan.optimizer}: square-root rule from B = {scan.batch_sizes[0]}")
+    if edge is not None:
+        ax.axhline(edge, color="black", ls=":", lw=1.2, label=rf"$2 / \lambda_{{\max}}$ at the start = {edge:.2f}")
+    _batch_axis(ax, scans[0].batch_sizes)
+    lr_axis(ax, "y", "best learning rate")
+    rates = [r for scan in scans for r in scan.rates]
+    ax.set_ylim(min(rates) / 1.5, max(rates) * 1.5)
+    ax.set_xlabel("batch size B (samples per update)")
+    ax.set_title(title)
+    ax.legend(fontsize="small")
+    return ax
+
+
+def plot_updates_to_loss(
+    batch_sizes: Sequence[int],
+    updates: Sequence[Sequence[float]],
+    target: float,
+    ax: Axes | None = None,
+) -> Axes:
+    """Updates needed to reach ``target`` against the batch size (median and each seed),
+    with the line of perfect scaling (half the updates for twice the batch)."""
+    ax = new_axes(ax)
+    sizes = np.array(batch_sizes, dtype=float)
+    counts = np.array(updates, dtype=float)
+    for b, row in zip(sizes, counts, strict=True):
+        ax.plot([b] * len(row), row, ".", color="#1f77b4", alpha=0.35, ms=5)
+    median = np.median(counts, axis=1)
+    ax.plot(sizes, median, "o-", color="#1f77b4", ms=7, label="fewest updates (median of seeds)")
+    ax.plot(sizes, median[0] * sizes[0] / sizes, "--", color="0.4", lw=1,
+            label="perfect scaling: updates proportional to 1 / B")
+    _batch_axis(ax, batch_sizes)
+    ax.set_yscale("log")
+    ax.set_ylim(median.min() / 3, median.max() * 2)
+    ax.set_xlabel("batch size B (samples per update)")
+    ax.set_ylabel(f"updates to reach loss {target:g}")
+    ax.set_title(f"Updates to reach a training loss of {target:g}")
+    ax.legend(fontsize="small")
+    return ax

@@ -378,3 +378,198 @@ def test_checkers_say_a_stub_is_not_done(capsys):
     assert "not done yet" in capsys.readouterr().out
     assert ex.check_batches(lambda order, b: None) is False
     assert "not done yet" in capsys.readouterr().out
+
+
+# ----------------------------------------------------------------------------------
+# Batch size and learning rate: the scans against train_variant and torch.optim
+# ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("batch_size", "rate", "seed"), [(32, 0.5, 0), (7, 0.05, 3), (1438, 1.0, 2),
+                                                          (500, 2.0, 1)])
+def test_scan_runs_are_train_variant_runs(data, batch_size, rate, seed):
+    X, y = data
+    scan = v.scan_batch_sizes(X, y, [batch_size], [0.01, rate], seeds=[seed, seed + 1], epochs=2)
+    run = v.train_variant(X, y, batch_size, rate, epochs=2, seed=seed, eval_every=10**6)
+    assert scan.final_loss[0, 1, 0] == pytest.approx(run.final_loss, rel=1e-10)
+
+
+def test_adam_scan_runs_match_torch_adam(data):
+    X, y = data
+    scan = v.scan_batch_sizes(X, y, [64], [0.003, 0.05], seeds=[4], epochs=2, optimizer="Adam")
+    Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
+    for k, rate in enumerate(scan.rates):
+        W = torch.zeros(64, 10, dtype=torch.float64, requires_grad=True)
+        b = torch.zeros(10, dtype=torch.float64, requires_grad=True)
+        opt = torch.optim.Adam([W, b], lr=rate)
+        rng = np.random.default_rng(4)
+        for _ in range(2):
+            for idx in v.batch_indices(rng.permutation(len(X)), 64):
+                opt.zero_grad()
+                F.cross_entropy(Xt[idx] @ W + b, yt[idx]).backward()
+                opt.step()
+        expected = F.cross_entropy(Xt @ W + b, yt).item()
+        assert scan.final_loss[0, k, 0] == pytest.approx(expected, rel=1e-9)
+
+
+def test_full_batches_give_every_seed_the_same_loss(data):
+    X, y = data
+    scan = v.scan_batch_sizes(X, y, [5000], [0.3, 1.0], seeds=[0, 1, 2], epochs=3)
+    assert scan.batch_sizes == (len(X),)
+    assert (scan.final_loss[0] == scan.final_loss[0, :, :1]).all()
+    assert scan.final_loss[0, 0, 0] == pytest.approx(
+        v.train_variant(X, y, len(X), 0.3, epochs=3).final_loss, rel=1e-12)
+
+
+def test_best_rates_are_the_argmin_of_the_median_over_seeds():
+    losses = np.array([[[0.5, 0.4, 0.9], [0.3, 0.6, 0.35], [2.0, 0.1, 3.0]]])  # 1 B x 3 rates x 3 seeds
+    scan = v.BatchScan((8,), (0.1, 0.2, 0.4), (0, 1, 2), 5, "SGD", 100, losses)
+    # medians: 0.5, 0.35, 2.0 -> rate 0.2; each seed's own: 0.2, 0.4, 0.2
+    assert scan.best_rate(8) == 0.2
+    assert scan.seed_best_rates(8) == [0.2, 0.4, 0.2]
+    assert scan.best_loss(8).tolist() == [0.3, 0.6, 0.35]
+    lines = scan.table().splitlines()
+    assert len(lines) == 2 and lines[1].split()[:2] == ["8", "0.2"]
+    with pytest.raises(ValueError, match="batch_size must be one of"):
+        scan.best_rate(16)
+
+
+def test_a_diverging_run_counts_as_infinitely_bad(data):
+    X, y = data
+    scan = v.scan_batch_sizes(X * 1e3, y, [1438], [1e-3, 1e4], seeds=[0], epochs=3)
+    assert np.isfinite(scan.final_loss[0, 0, 0])
+    assert scan.best_rate(1438) == 1e-3
+
+
+@pytest.mark.parametrize(("batch_size", "rates"), [(1438, [0.5]), (200, [0.5, 2.0]), (32, [1.0])])
+def test_updates_to_loss_matches_train_variant_at_its_resolution(data, batch_size, rates):
+    X, y = data
+    target = 0.5
+    got = v.updates_to_loss(X, y, batch_size, rates, target, seeds=[0, 1], max_epochs=20)
+    every = math.ceil(math.ceil(len(X) / batch_size) / 8)
+    for s, count in enumerate(got):
+        firsts = []
+        for rate in rates:
+            run = v.train_variant(X, y, batch_size, rate, epochs=20, seed=s)
+            firsts += [t for t, loss in zip(run.iterations, run.loss, strict=True)
+                       if t > 0 and t % every == 0 and loss <= target][:1]
+        assert count == min(firsts)
+
+
+def test_updates_to_loss_is_nan_when_the_target_is_out_of_reach(data):
+    X, y = data
+    assert np.isnan(v.updates_to_loss(X, y, 1438, [1e-4], 0.5, seeds=[0], max_epochs=3)).all()
+
+
+# ----------------------------------------------------------------------------------
+# Curvature
+# ----------------------------------------------------------------------------------
+
+
+def _hessian_eigenvalues(W, b, X, y):
+    """Every eigenvalue of the loss's Hessian, from torch's own Hessian and eigvalsh."""
+    Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
+    features, classes = W.shape
+
+    def loss(theta):
+        return F.cross_entropy(Xt @ theta[: features * classes].reshape(features, classes)
+                               + theta[features * classes:], yt)
+
+    theta = torch.from_numpy(np.concatenate([W.ravel(), b]))
+    return torch.linalg.eigvalsh(torch.autograd.functional.hessian(loss, theta)).numpy()
+
+
+def test_sharpness_matches_eigvalsh_of_the_whole_hessian(data):
+    X, y = data
+    X, y = X[:300, :16], y[:300]  # 16 pixels x 10 classes + 10 biases: a 170 x 170 Hessian
+    run = v.train_variant(X, y, 32, 0.5, epochs=1)
+    for W, b in [(np.zeros((16, 10)), np.zeros(10)), (run.W, run.b)]:
+        assert v.sharpness(W, b, X, y) == pytest.approx(_hessian_eigenvalues(W, b, X, y)[-1],
+                                                        rel=1e-8)
+
+
+def test_sharpness_at_zero_is_the_kronecker_formula(data):
+    X, y = data
+    X, y = X[:200, :12], y[:200]
+    eigenvalues = _hessian_eigenvalues(np.zeros((12, 10)), np.zeros(10), X, y)
+    assert v.sharpness_at_zero(X) == pytest.approx(eigenvalues[-1], rel=1e-10)
+    # the whole spectrum is {1/10, 0} times the eigenvalues of X1^T X1 / N
+    X1 = np.hstack([X, np.ones((len(X), 1))])
+    c = np.linalg.eigvalsh(X1.T @ X1 / len(X))
+    products = np.sort(np.concatenate([np.repeat(c / 10, 9), np.zeros(len(c))]))
+    np.testing.assert_allclose(eigenvalues, products, atol=1e-12)
+
+
+def test_sharpness_of_the_course_problem_at_zero(data):
+    X, y = data
+    assert v.sharpness(np.zeros((64, 10)), np.zeros(10), X, y) == pytest.approx(
+        v.sharpness_at_zero(X), rel=1e-8)
+
+
+def test_sharpness_trace_follows_train_variant_and_the_warmup_formula(data):
+    X, y = data
+    plain = v.sharpness_trace(X, y, 100, 0.7, steps=20, seed=2, measure_at=[0, 20])
+    run = v.train_variant(X, y, 100, 0.7, epochs=2, seed=2, max_updates=20)
+    np.testing.assert_allclose(plain.loss, run.loss, rtol=1e-12)
+    assert plain.rates == [0.7] * 20 and plain.steps == [0, 20]
+    assert plain.edge[0] == pytest.approx(2 / v.sharpness_at_zero(X))
+    warm = v.sharpness_trace(X, y, 100, 0.7, steps=20, seed=2, warmup_steps=8, measure_at=[])
+    from lrcourse.schedules import linear_warmup_lr
+    assert warm.rates == pytest.approx([linear_warmup_lr(t, 0.7, 8) for t in range(20)])
+    assert warm.loss[1] == warm.loss[0] and warm.sharpness == []  # step 0 has rate 0
+
+
+def test_scans_and_traces_reject_bad_arguments(data):
+    X, y = data
+    with pytest.raises(ValueError, match="rates must hold at least one value"):
+        v.scan_batch_sizes(X, y, [8], [])
+    with pytest.raises(ValueError, match=r"rates\[1\] must be a finite number > 0"):
+        v.scan_batch_sizes(X, y, [8], [0.1, -1])
+    with pytest.raises(ValueError, match="batch_sizes must be distinct once clipped"):
+        v.scan_batch_sizes(X, y, [2000, 3000], [0.1])
+    with pytest.raises(ValueError, match="optimizer must be one of"):
+        v.scan_batch_sizes(X, y, [8], [0.1], optimizer="RMSprop")
+    with pytest.raises(ValueError, match="seeds must not repeat"):
+        v.scan_batch_sizes(X, y, [8], [0.1], seeds=[1, 1])
+    with pytest.raises(ValueError, match="target must be a finite number > 0"):
+        v.updates_to_loss(X, y, 8, [0.1], target=0)
+    with pytest.raises(ValueError, match=r"measure_at\[0\] must be an integer in \[0, 5\]"):
+        v.sharpness_trace(X, y, 8, 0.1, steps=5, measure_at=[6])
+    with pytest.raises(ValueError, match="W must have shape"):
+        v.sharpness(np.zeros((10, 64)), np.zeros(10), X, y)
+
+
+def test_best_rate_figure_and_updates_figure_are_labelled(data):
+    X, y = data
+    scan = v.scan_batch_sizes(X, y, [16, 64], [0.5, 1.0], seeds=[0, 1], epochs=1)
+    fig, (left, right) = plt.subplots(1, 2)
+    vplots.plot_best_rates([scan], left, edge=0.6)
+    vplots.plot_updates_to_loss([16, 64], [[100, 120], [30, 40]], 0.3, right)
+    for ax in (left, right):
+        assert _labelled(ax)
+        assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
+    assert len(right.lines) == 4  # two seed clouds, the median, the perfect-scaling line
+    plt.close(fig)
+
+
+# ----------------------------------------------------------------------------------
+# The prediction of the batch-size section
+# ----------------------------------------------------------------------------------
+
+
+def test_scaled_rates_follow_the_two_rules():
+    k = 512 / 32
+    linear, root = ex.solution_scaled_rates
+    assert linear == pytest.approx(0.1 * k) and root == pytest.approx(0.1 * math.sqrt(k))
+
+
+@pytest.mark.parametrize(("wrong", "hint"), [
+    ((0.4, 1.6), "first the linear rule"), ((51.2, 0.1 * math.sqrt(512)), "not the new batch size"),
+    ((0.1 / 16, 0.1 / 4), "do not divide"), ((1.6, 0.8), "not by 16 / 2"), ((1.6, 1.6), "sqrt(k) = 4"),
+    ((16, 4), "multiply 0.1"), ((2.0, 0.5), "k = 512 / 32"),
+])
+def test_scaled_rates_checker_names_the_mistake(wrong, hint, capsys):
+    assert ex.check_scaled_rates(ex.solution_scaled_rates)
+    assert ex.check_scaled_rates((1.6, 0.4000001))
+    assert not ex.check_scaled_rates(wrong)
+    assert hint in capsys.readouterr().out
