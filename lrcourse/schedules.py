@@ -9,7 +9,7 @@ it is used up, and training with it afterwards runs at the final rate.
 
 Symbols used throughout:
 
-    t        the index: epoch for the decays of lesson 07, iteration (batch) otherwise;
+    t        the index: epoch for the decays of lesson 08, iteration (batch) otherwise;
              t = 0 is the first epoch or batch
     lr_0     base_lr, the rate the schedule starts from or returns to
     lr_t     the rate to use for epoch or batch t
@@ -25,10 +25,10 @@ The indices follow PyTorch: a torch scheduler that has been stepped ``t`` times
 (``optimizer.step(); scheduler.step()`` in each epoch or batch) has
 ``scheduler.get_last_lr()[0] == schedule(t, ...)``.
 
-Decays (lesson 07, ``07_lr_schedulers``): ``step_lr``, ``multistep_lr``,
-``exponential_lr``, ``inverse_time_lr``, ``cosine_lr``. Warmups (lesson 08,
-``08_warmup``): ``linear_warmup_lr``, ``constant_warmup_lr``, ``warmup_piecewise_lr``.
-Cycles (lesson 09, ``09_cyclical_lr``): ``cyclical_lr``.
+Decays (lesson 08, ``08_lr_schedulers``): ``step_lr``, ``multistep_lr``,
+``exponential_lr``, ``inverse_time_lr``, ``cosine_lr``. Warmups (lesson 09,
+``09_warmup``): ``linear_warmup_lr``, ``constant_warmup_lr``, ``warmup_piecewise_lr``.
+Cycles (lesson 10, ``10_cyclical_lr``): ``cyclical_lr``.
 
 Two helpers connect them to the rest of the course:
 
@@ -141,7 +141,7 @@ _check_increasing = check_increasing
 
 
 # ----------------------------------------------------------------------------------
-# Decay (lesson 07: schedulers and decay)
+# Decay (lesson 08: schedulers and decay)
 # ----------------------------------------------------------------------------------
 
 
@@ -301,7 +301,7 @@ def cosine_lr(step: int, base_lr: float, total_steps: int, min_lr: float = 0.0) 
 
 
 # ----------------------------------------------------------------------------------
-# Warmup (lesson 08)
+# Warmup (lesson 09)
 # ----------------------------------------------------------------------------------
 
 
@@ -458,7 +458,7 @@ def warmup_piecewise_lr(
 
 
 # ----------------------------------------------------------------------------------
-# Cyclical learning rates (lesson 09)
+# Cyclical learning rates (lesson 10)
 # ----------------------------------------------------------------------------------
 
 

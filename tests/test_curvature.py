@@ -79,7 +79,7 @@ def test_top_eigenvalue_of_a_non_convex_net_is_the_largest_not_the_largest_magni
 
 
 @pytest.mark.parametrize(("curvatures", "top"), [
-    ([1.0, 50.0], 50.0),                 # lesson 06's ravine: the steep direction
+    ([1.0, 50.0], 50.0),                 # lesson 07's ravine: the steep direction
     ([-5.0, -1.0, 2.0], 2.0),            # the steepest curvature points down
     ([-5.0, -1.0], -1.0),                # a maximum: every curvature negative
     ([0.0, 0.0, 3.0], 3.0),

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "lrcourse"
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 LAYERS = ("lessons", "plots", "widgets", "exercises")
-TOOLS = ("data", "ewma", "lr_finder", "models", "optim", "schedules", "sweep", "train")
+TOOLS = ("curvature", "data", "ewma", "lr_finder", "models", "optim", "schedules", "sweep", "train")
 
 
 def _table() -> dict[str, tuple[str, set[str]]]:

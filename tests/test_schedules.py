@@ -443,7 +443,7 @@ def test_halve_every_n_and_multiply_every_n_are_step_lr():
 
 
 def test_course_gradual_warmup_2500_of_15000_steps():
-    """Goyal et al.'s warmup, t / W * lr while t < W, as lesson 08's loop writes it."""
+    """Goyal et al.'s warmup, t / W * lr while t < W, as lesson 09's loop writes it."""
     warmup, total, init_lr = 2500, 15000, 0.1
     naive = []
     for train_steps in range(total):

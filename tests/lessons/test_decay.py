@@ -506,7 +506,7 @@ def test_mystery_curve_is_not_a_schedule_printed_in_the_lesson():
     import json
     from pathlib import Path
 
-    cells = json.loads((Path(__file__).parents[2] / "notebooks" / "07_lr_schedulers.ipynb")
+    cells = json.loads((Path(__file__).parents[2] / "notebooks" / "08_lr_schedulers.ipynb")
                        .read_text())["cells"]
     before = "".join("".join(c["source"]) for c in cells
                      if "mystery_curve()" not in "".join(c["source"]))
