@@ -48,7 +48,8 @@ import torch.nn.functional as F
 from torch import nn
 
 from lrcourse.models import digits_cnn
-from lrcourse.sweep import OPTIMIZERS, grid_members, stacked_forward, train_many
+from lrcourse.optim import OPTIMIZERS, make_optimizer
+from lrcourse.sweep import grid_members, stacked_forward, train_many
 
 
 def load() -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -123,7 +124,8 @@ def flops_per_member_step(model: nn.Module, image: torch.Tensor, batch: float) -
 
 def full_population(members, x, y, batch_size: int):
     """A training step of every member on the first batch, after two untimed ones."""
-    from lrcourse.sweep import _Population, _train_step
+    from lrcourse.sweep.population import _Population
+    from lrcourse.sweep.training import _train_step
 
     model = digits_cnn(seed=0)
     forward = stacked_forward(model)
@@ -151,13 +153,10 @@ def full_population_us(members, x, y, batch_size: int, steps: int = 10) -> float
 
 def loop_seconds_per_step(members, stopped_at, x, y, batch_size: int) -> tuple[float, int]:
     """Train each member alone with torch.optim for its number of steps; time per step."""
-    classes = {"sgd": torch.optim.SGD, "momentum": torch.optim.SGD,
-               "adagrad": torch.optim.Adagrad, "adadelta": torch.optim.Adadelta,
-               "rmsprop": torch.optim.RMSprop, "adam": torch.optim.Adam}
     total_steps, start = 0, time.perf_counter()
     for member, steps in zip(members, stopped_at, strict=True):
         model = digits_cnn(seed=0)
-        opt = classes[member.optimizer](model.parameters(), lr=member.lr, **member.hyper)
+        opt = make_optimizer(member.optimizer, model.parameters(), member.lr, **member.hyper)
         g = torch.Generator().manual_seed(0)
         batches: list[torch.Tensor] = []
         for _ in range(steps):

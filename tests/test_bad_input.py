@@ -111,14 +111,14 @@ def _train_many(**kw: Any) -> Any:
     x, y = _xy()
     args = dict(batch_size=4, max_steps=1, progress=False, **kw)
     return sweep.train_many(lambda: models.digits_mlp(hidden=4, seed=0),
-                            [sweep.Member("sgd", 0.1)], x, y, **args)
+                            [sweep.Member("SGD", 0.1)], x, y, **args)
 
 
 def _pbt(**kw: Any) -> Any:
     x, y = _xy()
     args = dict(batch_size=4, steps=2, ready_every=1, progress=False, **kw)
     return sweep.pbt(lambda: models.digits_mlp(hidden=4, seed=0),
-                     [sweep.Member("sgd", 0.1), sweep.Member("adam", 0.01)], x, y, **args)
+                     [sweep.Member("SGD", 0.1), sweep.Member("Adam", 0.01)], x, y, **args)
 
 
 @functools.cache
@@ -333,9 +333,9 @@ case(lambda **kw: _finder_with_curve().suggestion(**kw), dict(),
 case(lambda **kw: _finder_with_curve().clr_bounds(**kw), dict(),
      divisor=bad_real(1, lo_open=True))
 
-case(sweep.Member, dict(optimizer="sgd", lr=0.1), lr=POSITIVE,
-     optimizer=bad_choice(sweep.OPTIMIZERS))
-case(lambda **kw: sweep.Member("momentum", 0.1, **kw), dict(momentum=0.5), momentum=UNIT)
+case(sweep.Member, dict(optimizer="SGD", lr=0.1), lr=POSITIVE,
+     optimizer=bad_choice(optim.OPTIMIZERS))
+case(lambda **kw: sweep.Member("Momentum", 0.1, **kw), dict(momentum=0.5), momentum=UNIT)
 case(lambda **kw: next(sweep.epoch_batches(**kw)), dict(n=5, batch_size=2),
      n=bad_int(1), batch_size=bad_int(1), seed=SEED)
 case(sweep.exploit_explore, dict(fitness=torch.tensor([0.3, 0.1, 0.9, 0.5, 0.2])),

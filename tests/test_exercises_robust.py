@@ -27,7 +27,7 @@ TABLE = sweep_ex._tables()[0][0]
 # and whether that answer is a function (True) or a value (False).
 CALLS = {
     "check_clr_bounds": (lambda c, a: c(a, _finder()), True),
-    "check_rate_choice": (lambda c, a: c(TABLE, ["sgd"], a, 1000), False),
+    "check_rate_choice": (lambda c, a: c(TABLE, ["SGD"], a, 1000), False),
     "check_curve_settings": (lambda c, a: c(a, 0.1), False),
 }
 
@@ -171,4 +171,4 @@ def test_right_answers_as_numpy_or_0d_tensor_still_pass(capsys):
 
 def test_lesson_setup_errors_still_raise():
     with pytest.raises(ValueError, match="result"):
-        exercises.grid.check_rate_choice(object(), ["sgd"], 0.1, 10)
+        exercises.grid.check_rate_choice(object(), ["SGD"], 0.1, 10)

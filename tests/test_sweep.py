@@ -11,10 +11,12 @@ import torch.nn.functional as F
 from hypothesis import given
 from hypothesis import strategies as st
 
+import lrcourse.sweep.forward as engine_module
 from lrcourse.models import digits_cnn, digits_mlp
+from lrcourse.optim import DEFAULTS, OPTIMIZERS, make_optimizer
 from lrcourse.sweep import (
-    OPTIMIZERS,
     TF_RMSPROP,
+    Curves,
     Member,
     epoch_batches,
     exploit_explore,
@@ -37,31 +39,23 @@ def _digits(n: int = 240, dtype=torch.float64):
 
 # One member per family, some with non-default hyper-parameters.
 MEMBERS = [
-    Member("sgd", 0.1),
-    Member("momentum", 0.05),
-    Member("momentum", 0.02, momentum=0.5),
-    Member("adagrad", 0.05),
-    Member("adagrad", 0.05, lr_decay=0.01, initial_accumulator_value=0.1),
-    Member("adadelta", 1.0),
-    Member("rmsprop", 0.003),
-    Member("rmsprop", 0.003, **TF_RMSPROP),
-    Member("adam", 0.003),
-    Member("adam", 0.01, betas=(0.8, 0.99), eps=1e-6),
+    Member("SGD", 0.1),
+    Member("Momentum", 0.05),
+    Member("Momentum", 0.02, momentum=0.5),
+    Member("Adagrad", 0.05),
+    Member("Adagrad", 0.05, lr_decay=0.01, initial_accumulator_value=0.1),
+    Member("Adadelta", 1.0),
+    Member("RMSprop", 0.003),
+    Member("RMSprop", 0.003, **TF_RMSPROP),
+    Member("Adam", 0.003),
+    Member("Adam", 0.01, betas=(0.8, 0.99), eps=1e-6),
 ]
-
-
-def _torch_optimizer(member: Member, params):
-    h = dict(member.hyper)
-    kind = {"sgd": torch.optim.SGD, "momentum": torch.optim.SGD, "adagrad": torch.optim.Adagrad,
-            "adadelta": torch.optim.Adadelta, "rmsprop": torch.optim.RMSprop,
-            "adam": torch.optim.Adam}[member.optimizer]
-    return kind(params, lr=member.lr, foreach=False, **h)
 
 
 def _reference_losses(member: Member, x, y, steps: int, batch_size: int, seed: int):
     """The plain loop: one model, torch.optim, batches from the documented shuffle rule."""
     model = digits_cnn(seed=0).double()
-    opt = _torch_optimizer(member, model.parameters())
+    opt = make_optimizer(member.optimizer, model.parameters(), member.lr, **member.hyper)
     g = torch.Generator().manual_seed(seed)
     order: list[torch.Tensor] = []
     losses = [F.cross_entropy(model(x), y).item()]
@@ -88,21 +82,21 @@ def test_every_family_follows_torch_optim_step_by_step(engine):
     for member, run in zip(MEMBERS, result.rows, strict=True):
         expected = _reference_losses(member, x, y, steps, batch_size, seed=3)
         assert run.member == member
-        assert run.history.step == list(range(steps + 1))
+        assert isinstance(run.curves, Curves) and run.curves.step == list(range(steps + 1))
         assert abs(expected[-1] - expected[0]) > 1e-3, f"{member} did not move"
-        torch.testing.assert_close(torch.tensor(run.history.loss), torch.tensor(expected),
+        torch.testing.assert_close(torch.tensor(run.curves.loss), torch.tensor(expected),
                                    rtol=1e-9, atol=1e-12, msg=f"{member}")
 
 
 def test_float32_follows_torch_optim_closely():
     x, y = _digits(dtype=torch.float32)
-    members = [Member("adam", 0.003), Member("adadelta", 1.0)]
+    members = [Member("Adam", 0.003), Member("Adadelta", 1.0)]
     result = train_many(lambda: digits_cnn(seed=0), members, x, y.clone(), batch_size=32,
                         target_accuracy=None, max_steps=8, record_every=8, seed=1,
                         progress=False)
     for member, run in zip(members, result.rows, strict=True):
         expected = _reference_losses(member, x.double(), y, 8, 32, seed=1)
-        assert run.history.loss[-1] == pytest.approx(expected[-1], rel=1e-4)
+        assert run.curves.loss[-1] == pytest.approx(expected[-1], rel=1e-4)
 
 
 @pytest.mark.parametrize("build", [lambda: digits_cnn(seed=1), lambda: digits_cnn(2.0, seed=1),
@@ -110,9 +104,7 @@ def test_float32_follows_torch_optim_closely():
 @pytest.mark.parametrize("engine", ["grouped", "vmap"])
 @pytest.mark.parametrize("block", [96, 2])  # 2: members 0-1, 2-3 and 4 in separate blocks
 def test_stacked_forward_equals_each_model_alone(build, engine, block, monkeypatch):
-    from lrcourse import sweep
-
-    monkeypatch.setattr(sweep, "_MEMBER_BLOCK", block)
+    monkeypatch.setattr(engine_module, "_MEMBER_BLOCK", block)
     model = build().double()
     n = 5
     w = torch.randn(n, sum(p.numel() for p in model.parameters()), dtype=torch.float64)
@@ -128,8 +120,8 @@ def test_dropping_a_diverged_member_leaves_the_others_unchanged():
     # Matrix products of a different width may round differently in the last
     # bit, so the losses are compared in float64 to 1e-10; the rest exactly.
     x, y = _digits()
-    keep = [Member("sgd", 0.3), Member("adam", 0.01), Member("momentum", 1e-4)]
-    bad = Member("sgd", 80.0)
+    keep = [Member("SGD", 0.3), Member("Adam", 0.01), Member("Momentum", 1e-4)]
+    bad = Member("SGD", 80.0)
     kwargs = dict(batch_size=32, target_accuracy=0.9, max_steps=60, check_every=5, seed=0,
                   dtype=torch.float64, progress=False)
     model = digits_cnn(seed=0).double()
@@ -148,7 +140,7 @@ def test_dropping_a_diverged_member_leaves_the_others_unchanged():
 
 def test_reached_means_whole_training_set_accuracy_at_target():
     x, y = _digits(dtype=torch.float32)
-    result = train_many(lambda: digits_cnn(seed=0), [Member("adam", 0.01)], x, y,
+    result = train_many(lambda: digits_cnn(seed=0), [Member("Adam", 0.01)], x, y,
                         batch_size=32, target_accuracy=0.8, max_steps=200, progress=False)
     run = result.rows[0]
     assert run.status == "reached" and run.train_accuracy >= 0.8
@@ -156,8 +148,6 @@ def test_reached_means_whole_training_set_accuracy_at_target():
 
 
 def test_epoch_batches_reshuffle_every_epoch():
-    from lrcourse.sweep import epoch_batches
-
     it = epoch_batches(10, 4, seed=5)
     got = [next(it) for _ in range(6)]
     g = torch.Generator().manual_seed(5)
@@ -187,8 +177,8 @@ def test_exploit_explore_bottom_copies_top_and_perturbs(values, fraction, seed):
 
 def test_pbt_copies_weights_state_and_rate_of_the_best():
     x, y = _digits(dtype=torch.float32)
-    members = [Member("adam", 0.01), Member("sgd", 0.1), Member("momentum", 0.01),
-               Member("sgd", 1e-3), Member("sgd", 1e-7)]
+    members = [Member("Adam", 0.01), Member("SGD", 0.1), Member("Momentum", 0.01),
+               Member("SGD", 1e-3), Member("SGD", 1e-7)]
     common = dict(steps=21, ready_every=20, fraction=0.2, batch_size=32, seed=0, progress=False)
     # Factors of 1: the copier becomes an exact twin and stays one for the last step.
     twin = pbt(lambda: digits_cnn(seed=0), members, x, y, factors=(1.0, 1.0), **common)
@@ -210,20 +200,29 @@ def test_pbt_copies_weights_state_and_rate_of_the_best():
 
 
 def test_grid_builds_every_pair_in_order():
-    members = grid_members(["sgd", "rmsprop"], [0.1, 1.0], hyper={"rmsprop": TF_RMSPROP})
+    members = grid_members(["SGD", "RMSprop"], [0.1, 1.0], hyper={"RMSprop": TF_RMSPROP})
     assert [(m.optimizer, m.lr) for m in members] == [
-        ("sgd", 0.1), ("sgd", 1.0), ("rmsprop", 0.1), ("rmsprop", 1.0)]
+        ("SGD", 0.1), ("SGD", 1.0), ("RMSprop", 0.1), ("RMSprop", 1.0)]
     assert members[2].hyper == {"alpha": 0.9, "eps": 1e-10}
-    assert set(OPTIMIZERS) == {"sgd", "momentum", "adagrad", "adadelta", "rmsprop", "adam"}
+
+
+def test_members_take_every_name_and_default_of_the_optimizer_registry():
+    from lrcourse.sweep.updates import _UPDATES
+
+    assert list(_UPDATES) == list(OPTIMIZERS)  # one update per registered family
+    for name in OPTIMIZERS:
+        assert Member(name, 0.1).hyper == DEFAULTS[name]
+    with pytest.raises(ValueError, match=r"^optimizer must be one of \('SGD', 'Momentum', "):
+        Member("sgd", 0.1)  # one spelling: PyTorch's
 
 
 def test_result_table_lists_every_member():
     x, y = _digits(dtype=torch.float32)
-    result = train_many(lambda: digits_cnn(seed=0), grid_members(["sgd", "adam"], [1e-3, 50.0]), x, y,
+    result = train_many(lambda: digits_cnn(seed=0), grid_members(["SGD", "Adam"], [1e-3, 50.0]), x, y,
                         x_val=x[:50], y_val=y[:50], max_steps=5, progress=False)
     text, md = result.table(), result.table(markdown=True)
     assert len(text.splitlines()) == 5 and len(md.splitlines()) == 6
-    assert result.column("status")[1] == "diverged"  # sgd at 50
+    assert result.column("status")[1] == "diverged"  # SGD at 50
     assert all(0 <= r.val_accuracy <= 1 for r in result.rows if not math.isnan(r.val_accuracy))
 
 
@@ -231,15 +230,19 @@ def test_result_table_lists_every_member():
     ("call", "name"),
     [
         (lambda: Member("lion", 0.1), "optimizer"),
-        (lambda: Member("sgd", 0.0), "lr"),
-        (lambda: Member("sgd", -1e-3), "lr"),
-        (lambda: Member("sgd", float("nan")), "lr"),
-        (lambda: Member("sgd", float("inf")), "lr"),
-        (lambda: Member("adam", 0.1, momentum=0.9), "momentum"),
-        (lambda: Member("adam", 0.1, betas=(0.9, 1.5)), "betas"),
-        (lambda: Member("momentum", 0.1, momentum=1.0), "momentum"),
+        (lambda: Member("SGD", 0.0), "lr"),
+        (lambda: Member("SGD", -1e-3), "lr"),
+        (lambda: Member("SGD", float("nan")), "lr"),
+        (lambda: Member("SGD", float("inf")), "lr"),
+        (lambda: Member("Adam", 0.1, momentum=0.9),
+         r"^hyper-parameter of Adam must be one of \('betas', 'eps'\), got 'momentum'$"),
+        (lambda: Member("SGD", 0.1, momentum=0.9), "hyper-parameter of SGD"),
+        (lambda: Member("Adam", 0.1, betas=(0.9, 1.5)), r"^betas\[1\] must be a number in \[0, 1\)"),
+        (lambda: Member("Adam", 0.1, betas=0.9), r"^betas must be two numbers, got 0.9$"),
+        (lambda: Member("Momentum", 0.1, momentum=1.0), "momentum"),
         (lambda: grid_members([], [0.1]), "optimizers"),
-        (lambda: grid_members(["sgd"], []), "lrs"),
+        (lambda: grid_members(["SGD"], []), "lrs"),
+        (lambda: grid_members(["SGD"], [0.1], hyper={"rmsprop": {}}), "hyper's key"),
     ],
 )
 def test_bad_members_raise_value_errors_naming_the_argument(call, name):
@@ -251,7 +254,7 @@ def test_bad_members_raise_value_errors_naming_the_argument(call, name):
     ("kwargs", "name"),
     [
         (dict(members=[]), "members"),
-        (dict(members=["sgd"]), "members"),
+        (dict(members=["SGD"]), "members"),
         (dict(target_accuracy=0.0), "target_accuracy"),
         (dict(target_accuracy=1.5), "target_accuracy"),
         (dict(batch_size=0), "batch_size"),
@@ -263,11 +266,13 @@ def test_bad_members_raise_value_errors_naming_the_argument(call, name):
         (dict(model=3), "model"),
         (dict(dtype=torch.int32), "dtype"),
         (dict(divergence_factor=1.0), "divergence_factor"),
+        (dict(divergence_factor=math.inf), "divergence_factor"),
+        (dict(engine="fast"), "engine"),
     ],
 )
 def test_bad_sweep_arguments_raise_value_errors_naming_the_argument(kwargs, name):
     x, y = _digits(dtype=torch.float32)
-    args = dict(model=digits_cnn, members=[Member("sgd", 0.1)], x_train=x, y_train=y)
+    args = dict(model=digits_cnn, members=[Member("SGD", 0.1)], x_train=x, y_train=y)
     args.update(kwargs)
     with pytest.raises(ValueError, match=name):
         train_many(progress=False, **args)
@@ -276,10 +281,10 @@ def test_bad_sweep_arguments_raise_value_errors_naming_the_argument(kwargs, name
 def test_bad_pbt_arguments_raise_value_errors():
     x, y = _digits(dtype=torch.float32)
     with pytest.raises(ValueError, match="fraction"):
-        pbt(digits_cnn, [Member("sgd", 0.1)], x, y, fraction=0.7, progress=False)
+        pbt(digits_cnn, [Member("SGD", 0.1)], x, y, fraction=0.7, progress=False)
     with pytest.raises(ValueError, match="ready_every"):
-        pbt(digits_cnn, [Member("sgd", 0.1)], x, y, ready_every=0, progress=False)
-    with pytest.raises(ValueError, match="engine"):
+        pbt(digits_cnn, [Member("SGD", 0.1)], x, y, ready_every=0, progress=False)
+    with pytest.raises(ValueError, match=r"^engine must be one of \('auto', 'grouped', 'vmap'\)"):
         stacked_forward(digits_cnn(), engine="fast")
 
 
@@ -312,7 +317,7 @@ def _tiny() -> tuple[torch.Tensor, torch.Tensor]:
 )
 def test_train_many_and_pbt_refuse_bad_data_before_training(kwargs, message):
     x, y = _tiny()
-    args = {**dict(model=lambda: digits_cnn(seed=0), members=[Member("sgd", 0.1)],
+    args = {**dict(model=lambda: digits_cnn(seed=0), members=[Member("SGD", 0.1)],
                    x_train=x, y_train=y), **kwargs}
     for f in (train_many, pbt):
         with pytest.raises(ValueError, match=message):
@@ -322,8 +327,8 @@ def test_train_many_and_pbt_refuse_bad_data_before_training(kwargs, message):
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        (dict(factors=(0.8, math.inf)), r"^factors must be two finite numbers > 0, got "),
-        (dict(factors=(0.8,)), r"^factors must be two finite numbers > 0, got "),
+        (dict(factors=(0.8, math.inf)), r"^factors\[1\] must be a finite number > 0, got inf$"),
+        (dict(factors=(0.8,)), r"^factors must be two numbers, got \(0.8,\)$"),
         (dict(fraction=math.nan), r"^fraction must be a number in \(0, 0.5\], got nan$"),
         (dict(fitness=torch.tensor([])), r"^fitness must be a non-empty 1-D tensor"),
         (dict(generator=0), r"^generator must be a torch.Generator or None, got 0$"),
@@ -362,17 +367,15 @@ def test_epoch_batches_takes_the_largest_seed_and_numpy_counts():
 @pytest.mark.parametrize(("kernel", "padding", "pool"), [(3, 1, 2), (3, 0, 2), (2, 1, 3), (5, 2, 4)])
 def test_shared_conv_pool_in_blocks_equals_conv_and_pool_member_by_member(
         kernel, padding, pool, monkeypatch):
-    from lrcourse import sweep
-
     # Blocks of 2 members (and a last one of 1): each block's pooled output must
     # land in its members' channels, and the gradients flow back to each member.
     x = torch.randn(6, 2, 9, 8, dtype=torch.float64)
     conv, maxpool = torch.nn.Conv2d(2, 3, kernel, padding=padding), torch.nn.MaxPool2d(pool)
     n = 5
-    monkeypatch.setattr(sweep, "_POOL_BLOCK_BYTES", 2 * 6 * 9 * 8 * 3 * 8)
+    monkeypatch.setattr(engine_module, "_POOL_BLOCK_BYTES", 2 * 6 * 9 * 8 * 3 * 8)
     weight = torch.randn(n, 3, 2, kernel, kernel, dtype=torch.float64, requires_grad=True)
     bias = torch.randn(n, 3, dtype=torch.float64, requires_grad=True)
-    out = sweep._shared_conv_pool(x, weight, bias, conv, maxpool)
+    out = engine_module._shared_conv_pool(x, weight, bias, conv, maxpool)
     expected = torch.stack([F.max_pool2d(F.conv2d(x, weight[i], bias[i], padding=padding), pool)
                             for i in range(n)])  # (n, B, c_out, H', W')
     b, _, height, width = out.shape

@@ -93,26 +93,26 @@ def _run(optimizer: str, lr: float, status: str, stopped_at: int) -> Run:
 def _tables() -> list[tuple[_Table, str, str]]:
     """(table, optimizer, hint) cases; each catches one slip (the earlier ones let it pass)."""
     early_divergence = _Table("a diverged run stops first", [
-        _run("sgd", 0.01, "capped", 1000), _run("sgd", 0.1, "reached", 420),
-        _run("sgd", 0.3, "reached", 260), _run("sgd", 3.0, "diverged", 4),
+        _run("SGD", 0.01, "capped", 1000), _run("SGD", 0.1, "reached", 420),
+        _run("SGD", 0.3, "reached", 260), _run("SGD", 3.0, "diverged", 4),
     ])
     two_optimizers = _Table("two optimizers", [
-        _run("adam", 0.001, "reached", 500), _run("adam", 0.01, "reached", 110),
-        _run("sgd", 0.01, "capped", 1000), _run("sgd", 0.1, "reached", 300),
-        _run("sgd", 1.0, "reached", 90),
+        _run("Adam", 0.001, "reached", 500), _run("Adam", 0.01, "reached", 110),
+        _run("SGD", 0.01, "capped", 1000), _run("SGD", 0.1, "reached", 300),
+        _run("SGD", 1.0, "reached", 90),
     ])
     not_sorted = _Table("rows not in rate order", [
-        _run("rmsprop", 0.1, "diverged", 12), _run("rmsprop", 0.003, "reached", 150),
-        _run("rmsprop", 1e-5, "capped", 1000), _run("rmsprop", 0.001, "reached", 330),
-        _run("rmsprop", 0.01, "reached", 170),
+        _run("RMSprop", 0.1, "diverged", 12), _run("RMSprop", 0.003, "reached", 150),
+        _run("RMSprop", 1e-5, "capped", 1000), _run("RMSprop", 0.001, "reached", 330),
+        _run("RMSprop", 0.01, "reached", 170),
     ])
     return [
-        (two_optimizers, "sgd", "the answer is a learning rate (row.lr), not a number of steps."),
-        (early_divergence, "sgd", "only runs with status 'reached' count: a diverged run "
+        (two_optimizers, "SGD", "the answer is a learning rate (row.lr), not a number of steps."),
+        (early_divergence, "SGD", "only runs with status 'reached' count: a diverged run "
                                   "stops early because it failed, not because it was fast."),
-        (two_optimizers, "adam", "keep only the rows of the optimizer asked for "
+        (two_optimizers, "Adam", "keep only the rows of the optimizer asked for "
                                  "(row.optimizer == optimizer)."),
-        (not_sorted, "rmsprop", "compare row.steps of the reached runs; do not assume the rows "
+        (not_sorted, "RMSprop", "compare row.steps of the reached runs; do not assume the rows "
                                 "are sorted by rate."),
     ]
 

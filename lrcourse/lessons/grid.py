@@ -1,4 +1,4 @@
-"""Reading a sweep's table: valleys, best rates, fastest and slowest per rate, a line fit.
+"""Reading a sweep's table: steps to target, best rates, fastest and slowest per rate, a line fit.
 
 A sweep (``lrcourse.sweep.train_many``) trains one model with many optimizers
 and learning rates and records, for every run, whether it reached the target
@@ -15,13 +15,15 @@ Example:
     >>> def run(opt, lr, status, steps):
     ...     return Run(opt, lr, status, steps if status == "reached" else None, steps,
     ...                0.0, 0.1, 0.9, None, Member(opt, lr))
-    >>> result = SweepResult([run("sgd", 0.1, "reached", 300), run("sgd", 1.0, "diverged", 5),
-    ...                       run("adam", 0.1, "capped", 1000), run("adam", 1.0, "diverged", 3)],
+    >>> result = SweepResult([run("SGD", 0.1, "reached", 300), run("SGD", 1.0, "diverged", 5),
+    ...                       run("Adam", 0.1, "capped", 1000), run("Adam", 1.0, "diverged", 3)],
     ...                      0.0, 1308, 0.97, 1000)
-    >>> best_rate(result, "sgd")
+    >>> best_rate(result, "SGD")
     0.1
+    >>> steps_to_target(result, "SGD")
+    ([0.1, 1.0], [300, None], ['reached', 'diverged'])
     >>> [(e.lr, e.fastest, e.slowest) for e in fastest_slowest(result)]
-    [(0.1, 'sgd', 'adam'), (1.0, None, 'sgd')]
+    [(0.1, 'SGD', 'Adam'), (1.0, None, 'SGD')]
 """
 
 from __future__ import annotations
@@ -47,8 +49,8 @@ __all__ = [
     "rates_of",
     "spread",
     "steps_matrix",
+    "steps_to_target",
     "successful_band",
-    "valley",
     "describe_run",
     "find_run",
 ]
@@ -77,11 +79,14 @@ def rates_of(result: SweepResult) -> list[float]:
     return sorted({r.lr for r in result.rows})
 
 
-def valley(result: SweepResult, optimizer: str) -> tuple[list[float], list[int | None], list[str]]:
-    """One optimizer's valley: its rates (ascending), steps to target (None on failure), statuses.
+def steps_to_target(
+    result: SweepResult, optimizer: str
+) -> tuple[list[float], list[int | None], list[str]]:
+    """One optimizer's steps to the target against the learning rate: the curve of its valley.
 
-    Example (``result`` of the module docstring):
-        ``valley(result, "sgd") == ([0.1, 1.0], [300, None], ["reached", "diverged"])``
+    Returns its rates (ascending), the steps each needed to reach the target
+    (None where it did not: capped or diverged) and each run's status.
+    ``lrcourse.plots.grid.valley_plot`` draws it; the module docstring has an example.
     """
     _check_result(result)
     _check_optimizer(result, optimizer)
@@ -138,7 +143,7 @@ def successful_band(result: SweepResult, optimizer: str) -> tuple[float, float] 
 
     The band may have holes: a rate inside it can still fail.
     """
-    lrs, steps, _ = valley(result, optimizer)
+    lrs, steps, _ = steps_to_target(result, optimizer)
     ok = [lr for lr, s in zip(lrs, steps, strict=True) if s is not None]
     return (ok[0], ok[-1]) if ok else None
 
@@ -274,7 +279,6 @@ def find_run(result: SweepResult, optimizer: str, lr: float) -> Run:
         raise ValueError(f"optimizer must be one of {optimizers_of(result)}, got {shown(optimizer)}")
     lr = check_positive("lr", lr)
     return min(rows, key=lambda r: abs(math.log(r.lr) - math.log(lr)))
-
 
 
 def describe_run(run: Run, target: float | None) -> str:

@@ -21,7 +21,7 @@ from lrcourse.lessons.grid import (
     fastest_slowest,
     find_run,
     optimizers_of,
-    valley,
+    steps_to_target,
 )
 from lrcourse.plots._base import lr_axis, new_axes
 from lrcourse.sweep import PBTResult, Run, SweepResult
@@ -71,7 +71,7 @@ def valley_plot(
     labels, colors = dict(labels or {}), dict(colors or {})
     cap = result.max_steps
     for name in names:
-        lrs, steps, statuses = valley(result, name)
+        lrs, steps, statuses = steps_to_target(result, name)
         y = np.array([np.nan if s is None else s for s in steps], dtype=float)
         (line,) = ax.plot(lrs, y, marker="o", markersize=3, label=labels.get(name, name),
                           color=colors.get(name))
@@ -127,10 +127,10 @@ def curves_plot(
     ax: Axes | None = None,
     labels: Sequence[str] | None = None,
 ) -> Axes:
-    """One recorded curve per run (``run.history``): ``metric`` against the step.
+    """One recorded curve per run (``run.curves``): ``metric`` against the step.
 
-    ``metric`` is "val_accuracy", "train_accuracy" or "loss". Runs without a
-    history are skipped (no line).
+    ``metric`` is "val_accuracy", "train_accuracy" or "loss". Runs without
+    recorded curves are skipped (no line).
     """
     if metric not in ("val_accuracy", "train_accuracy", "loss"):
         raise ValueError(f"metric must be 'val_accuracy', 'train_accuracy' or 'loss', "
@@ -139,10 +139,10 @@ def curves_plot(
     labels = list(labels) if labels is not None else [f"{r.optimizer}, lr {r.lr:.3g}"
                                                       for r in runs]
     for run, label in zip(runs, labels, strict=True):
-        h = run.history
-        values = getattr(h, metric) if h is not None else []
+        c = run.curves
+        values = getattr(c, metric) if c is not None else []
         if values:
-            ax.plot(h.step[: len(values)], values, label=label)
+            ax.plot(c.step[: len(values)], values, label=label)
     ax.set_xlabel("training step")
     ax.set_ylabel(metric.replace("_", " "))
     ax.set_title(f"{metric.replace('_', ' ').capitalize()} during training")
@@ -204,10 +204,10 @@ def sweep_view(result: SweepResult, optimizer: str, lr: float) -> tuple[Figure, 
     fig = Figure(figsize=(9.6, 3.4))
     left, right = fig.subplots(1, 2)
     valley_plot(result, [optimizer], ax=left, mark_lr=run.lr)
-    h = run.history
-    steps = list(h.step) if h is not None else []
-    train = list(h.train_accuracy) if h is not None else []
-    val = list(h.val_accuracy) if h is not None else []
+    c = run.curves
+    steps = list(c.step) if c is not None else []
+    train = list(c.train_accuracy) if c is not None else []
+    val = list(c.val_accuracy) if c is not None else []
     if not steps or steps[-1] != run.stopped_at:
         steps.append(run.stopped_at)
         train.append(run.train_accuracy)

@@ -19,12 +19,6 @@ __all__ = [
 ]
 
 
-
-
-
-
-
-
 def sweep_explorer(
     result: SweepResult, optimizer: str | None = None, lr: float | None = None
 ) -> W.VBox:

@@ -1,4 +1,4 @@
-"""Tests of the optimizer x learning-rate lesson: valleys, plots, widget, exercises, grid vs PBT."""
+"""Tests of the optimizer x learning-rate lesson: steps to target, plots, widget, exercises, grid vs PBT."""
 
 from __future__ import annotations
 
@@ -34,8 +34,8 @@ from lrcourse.lessons.grid import (  # noqa: E402
     rates_of,
     spread,
     steps_matrix,
+    steps_to_target,
     successful_band,
-    valley,
 )
 from lrcourse.models import digits_cnn  # noqa: E402
 from lrcourse.plots.grid import (  # noqa: E402
@@ -46,7 +46,7 @@ from lrcourse.plots.grid import (  # noqa: E402
     valley_plot,
 )
 from lrcourse.sweep import (  # noqa: E402
-    History,
+    Curves,
     Member,
     Run,
     SweepResult,
@@ -58,24 +58,24 @@ from lrcourse.sweep import (  # noqa: E402
 from lrcourse.widgets.grid import find_run, sweep_explorer, sweep_view  # noqa: E402
 
 
-def _run(opt: str, lr: float, status: str, stopped_at: int, history: bool = False) -> Run:
-    h = None
-    if history:
-        h = History(step=[0, 10], loss=[2.3, 1.0], train_accuracy=[0.1, 0.6],
-                    val_accuracy=[0.1, 0.5])
+def _run(opt: str, lr: float, status: str, stopped_at: int, curves: bool = False) -> Run:
+    c = None
+    if curves:
+        c = Curves(step=[0, 10], loss=[2.3, 1.0], train_accuracy=[0.1, 0.6],
+                   val_accuracy=[0.1, 0.5])
     return Run(opt, lr, status, stopped_at if status == "reached" else None, stopped_at, 0.0,
-               0.5, 0.97 if status == "reached" else 0.2, 0.9, Member(opt, lr), h)
+               0.5, 0.97 if status == "reached" else 0.2, 0.9, Member(opt, lr), c)
 
 
 # A tiny hand-made sweep: two optimizers, four rates, every outcome.
 #            1e-3      1e-2      1e-1       1
-#   sgd      capped    400       150        diverged@3
-#   adam     300       90        diverged@7 diverged@2
+#   SGD      capped    400       150        diverged@3
+#   Adam     300       90        diverged@7 diverged@2
 ROWS = [
-    _run("sgd", 1e-3, "capped", 1000, True), _run("sgd", 1e-2, "reached", 400, True),
-    _run("sgd", 1e-1, "reached", 150, True), _run("sgd", 1.0, "diverged", 3, True),
-    _run("adam", 1e-3, "reached", 300, True), _run("adam", 1e-2, "reached", 90, True),
-    _run("adam", 1e-1, "diverged", 7, True), _run("adam", 1.0, "diverged", 2, True),
+    _run("SGD", 1e-3, "capped", 1000, True), _run("SGD", 1e-2, "reached", 400, True),
+    _run("SGD", 1e-1, "reached", 150, True), _run("SGD", 1.0, "diverged", 3, True),
+    _run("Adam", 1e-3, "reached", 300, True), _run("Adam", 1e-2, "reached", 90, True),
+    _run("Adam", 1e-1, "diverged", 7, True), _run("Adam", 1.0, "diverged", 2, True),
 ]
 RESULT = SweepResult(ROWS, 0.0, sum(r.stopped_at for r in ROWS), 0.97, 1000)
 
@@ -89,44 +89,44 @@ def _digits(n: int = 240):
     return x, torch.tensor(d.target[:n], dtype=torch.int64)
 
 
-# ------------------------------------------------------------------ valleys
+# ------------------------------------------------------------------ steps to target
 
 
-def test_valley_lists_rates_in_order_with_steps_and_statuses():
+def test_steps_to_target_lists_rates_in_order_with_steps_and_statuses():
     shuffled = SweepResult(ROWS[::-1], 0.0, 0, 0.97, 1000)
-    assert valley(shuffled, "sgd") == ([1e-3, 1e-2, 1e-1, 1.0], [None, 400, 150, None],
+    assert steps_to_target(shuffled, "SGD") == ([1e-3, 1e-2, 1e-1, 1.0], [None, 400, 150, None],
                                        ["capped", "reached", "reached", "diverged"])
 
 
 def test_steps_matrix_marks_failures_as_nan():
     names, rates, steps = steps_matrix(RESULT)
-    assert names == ["sgd", "adam"] and rates == [1e-3, 1e-2, 1e-1, 1.0]
+    assert names == ["SGD", "Adam"] and rates == [1e-3, 1e-2, 1e-1, 1.0]
     expected = np.array([[np.nan, 400, 150, np.nan], [300, 90, np.nan, np.nan]])
     np.testing.assert_array_equal(steps, expected)
 
 
 def test_best_rate_ignores_runs_that_stopped_early_by_diverging():
-    assert best_rate(RESULT, "sgd") == 0.1
-    assert best_rate(RESULT, "adam") == 0.01
-    assert {k: v.steps for k, v in best_runs(RESULT).items()} == {"sgd": 150, "adam": 90}
-    only_failures = SweepResult([_run("sgd", 0.1, "capped", 1000)], 0.0, 1000, 0.97, 1000)
-    assert best_rate(only_failures, "sgd") is None
+    assert best_rate(RESULT, "SGD") == 0.1
+    assert best_rate(RESULT, "Adam") == 0.01
+    assert {k: v.steps for k, v in best_runs(RESULT).items()} == {"SGD": 150, "Adam": 90}
+    only_failures = SweepResult([_run("SGD", 0.1, "capped", 1000)], 0.0, 1000, 0.97, 1000)
+    assert best_rate(only_failures, "SGD") is None
 
 
 def test_band_and_spread_by_hand():
-    assert successful_band(RESULT, "sgd") == (1e-2, 1e-1)
-    assert successful_band(RESULT, "adam") == (1e-3, 1e-2)
-    assert spread(RESULT, "sgd") == pytest.approx(400 / 150)
+    assert successful_band(RESULT, "SGD") == (1e-2, 1e-1)
+    assert successful_band(RESULT, "Adam") == (1e-3, 1e-2)
+    assert spread(RESULT, "SGD") == pytest.approx(400 / 150)
     assert spread(RESULT) == pytest.approx(400 / 90)
 
 
 def test_fastest_and_slowest_per_rate_by_hand():
     table = {e.lr: e for e in fastest_slowest(RESULT)}
-    assert (table[1e-3].fastest, table[1e-3].fastest_steps) == ("adam", 300)
-    assert (table[1e-3].slowest, table[1e-3].slowest_status) == ("sgd", "capped")
+    assert (table[1e-3].fastest, table[1e-3].fastest_steps) == ("Adam", 300)
+    assert (table[1e-3].slowest, table[1e-3].slowest_status) == ("SGD", "capped")
     assert (table[1e-2].fastest, table[1e-2].slowest, table[1e-2].slowest_steps) == \
-        ("adam", "sgd", 400)
-    assert (table[1e-1].fastest, table[1e-1].slowest) == ("sgd", "adam")
+        ("Adam", "SGD", 400)
+    assert (table[1e-1].fastest, table[1e-1].slowest) == ("SGD", "Adam")
     assert table[1.0].fastest is None and table[1.0].n_reached == 0
 
 
@@ -165,9 +165,9 @@ def test_linear_fit_recovers_an_exact_line(c, k, xs):
     (lambda: linear_fit([1, 2], [1]), "x and y"),
     (lambda: linear_fit([1, 1, 1], [1, 2, 3]), "x must"),
     (lambda: linear_fit([1, np.nan], [1, 2]), "x and y"),
-    (lambda: valley(RESULT, "adadelta"), "optimizer"),
-    (lambda: best_rate("table", "sgd"), "result"),
-    (lambda: steps_matrix(RESULT, ["sgd", "nag"]), "optimizer"),
+    (lambda: steps_to_target(RESULT, "Adadelta"), "optimizer"),
+    (lambda: best_rate("table", "SGD"), "result"),
+    (lambda: steps_matrix(RESULT, ["SGD", "nag"]), "optimizer"),
 ])
 def test_bad_input_raises_value_error_naming_the_argument(call, name):
     with pytest.raises(ValueError, match=name):
@@ -176,9 +176,9 @@ def test_bad_input_raises_value_error_naming_the_argument(call, name):
 
 def test_valleys_on_a_real_sweep_agree_with_its_rows():
     x, y = _digits()
-    result = train_many(lambda: digits_cnn(seed=0), grid_members(["sgd", "adam"], [0.01, 0.1, 10.0]),
+    result = train_many(lambda: digits_cnn(seed=0), grid_members(["SGD", "Adam"], [0.01, 0.1, 10.0]),
                         x, y, target_accuracy=0.9, max_steps=150, progress=False)
-    assert optimizers_of(result) == ["sgd", "adam"] and rates_of(result) == [0.01, 0.1, 10.0]
+    assert optimizers_of(result) == ["SGD", "Adam"] and rates_of(result) == [0.01, 0.1, 10.0]
     for e in fastest_slowest(result):
         runs = [r for r in result.rows if r.lr == e.lr]
         reached = [r.steps for r in runs if r.status == "reached"]
@@ -193,15 +193,15 @@ def test_valley_plot_draws_one_line_per_optimizer_and_the_cap():
     ax = valley_plot(RESULT)
     assert len(ax.lines) == 3
     assert ax.get_xscale() == "log" and ax.get_xlabel() and ax.get_ylabel() and ax.get_title()
-    # failures are markers at the cap: sgd capped+diverged, adam diverged (2 rates)
+    # failures are markers at the cap: SGD capped+diverged, Adam diverged (2 rates)
     assert sum(len(c.get_offsets()) for c in ax.collections) == 4
     np.testing.assert_array_equal(ax.lines[1].get_ydata(), [300, 90, np.nan, np.nan])
     texts = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert texts == ["sgd", "adam", "step cap (1000)", "hit the cap", "diverged"]
+    assert texts == ["SGD", "Adam", "step cap (1000)", "hit the cap", "diverged"]
     # a second sweep on the same axes: its line joins the legend, the cap line only once
-    valley_plot(RESULT, ["sgd"], ax=ax, labels={"sgd": "sgd again"})
+    valley_plot(RESULT, ["SGD"], ax=ax, labels={"SGD": "SGD again"})
     texts = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert texts.count("step cap (1000)") == 1 and "sgd again" in texts
+    assert texts.count("step cap (1000)") == 1 and "SGD again" in texts
     plt.close("all")
 
 
@@ -209,14 +209,14 @@ def test_fastest_slowest_plot_draws_three_lines():
     ax = fastest_slowest_plot(RESULT)
     assert len(ax.lines) == 3 and ax.get_xscale() == "log"
     np.testing.assert_array_equal(ax.lines[1].get_ydata(), [1000, 400, 1000, 1000])
-    # one scatter per optimizer that is fastest somewhere: adam (1e-3, 1e-2), sgd (1e-1)
+    # one scatter per optimizer that is fastest somewhere: Adam (1e-3, 1e-2), SGD (1e-1)
     assert [len(c.get_offsets()) for c in ax.collections] == [2, 1]
     plt.close("all")
 
 
 def test_curves_size_and_pbt_plots_count_their_lines():
     assert len(curves_plot(ROWS[:3]).lines) == 3
-    assert len(curves_plot([_run("sgd", 1.0, "capped", 5)]).lines) == 0
+    assert len(curves_plot([_run("SGD", 1.0, "capped", 5)]).lines) == 0
     fit = linear_fit([1, 2, 4], [3, 5, 9])
     assert len(size_plot([1, 2, 4], {"a": [3, 5, 9], "b": [4, np.nan, 8]}, fit=fit).lines) == 3
     with pytest.raises(ValueError, match="metric"):
@@ -228,35 +228,35 @@ def test_curves_size_and_pbt_plots_count_their_lines():
 
 
 def test_sweep_view_returns_a_figure_and_describes_the_chosen_run():
-    fig, text = sweep_view(RESULT, "adam", 0.012)  # nearest rate on a log scale: 0.01
+    fig, text = sweep_view(RESULT, "Adam", 0.012)  # nearest rate on a log scale: 0.01
     assert isinstance(fig, Figure)
     left, right = fig.axes
-    assert len(left.lines) == 3  # adam's valley, the cap line, the chosen rate
-    assert "adam" in text and "0.01" in text and "90 steps" in text
+    assert len(left.lines) == 3  # Adam's valley, the cap line, the chosen rate
+    assert "Adam" in text and "0.01" in text and "90 steps" in text
     # training and validation curves plus the target line
     assert len(right.lines) == 3
     assert list(right.lines[0].get_xdata()) == [0, 10, 90]  # recorded steps, then the stop
 
 
 def test_sweep_view_of_a_diverged_run_says_so():
-    _, text = sweep_view(RESULT, "sgd", 1.0)
+    _, text = sweep_view(RESULT, "SGD", 1.0)
     assert "diverged at step 3" in text
     assert "cap of 1000" in describe_run(ROWS[0], 0.97)
 
 
 def test_find_run_picks_the_nearest_rate_on_a_log_scale():
-    assert find_run(RESULT, "sgd", 0.03).lr == 0.01  # log-distance 0.48 vs 0.52
+    assert find_run(RESULT, "SGD", 0.03).lr == 0.01  # log-distance 0.48 vs 0.52
     with pytest.raises(ValueError, match="optimizer"):
-        find_run(RESULT, "adagrad", 0.1)
+        find_run(RESULT, "Adagrad", 0.1)
     with pytest.raises(ValueError, match="lr"):
-        find_run(RESULT, "sgd", -1.0)
+        find_run(RESULT, "SGD", -1.0)
 
 
 def test_sweep_explorer_redraws_when_a_control_changes():
-    panel = sweep_explorer(RESULT, "sgd", 0.1)
-    assert "sgd with lr 0.1" in panel.message.value
-    panel.controls["optimizer"].value = "adam"
-    assert "adam with lr 0.1" in panel.message.value and "diverged" in panel.message.value
+    panel = sweep_explorer(RESULT, "SGD", 0.1)
+    assert "SGD with lr 0.1" in panel.message.value
+    panel.controls["optimizer"].value = "Adam"
+    assert "Adam with lr 0.1" in panel.message.value and "diverged" in panel.message.value
     panel.controls["lr"].value = 0.01
     assert "90 steps" in panel.message.value
     with pytest.raises(ValueError, match="optimizer"):
@@ -287,21 +287,21 @@ def test_fastest_rate_checker_rejects_typical_mistakes(wrong, hint, capsys):
 
 
 def test_rate_choice_checker(capsys):
-    assert solution_rate_choice(RESULT, ["sgd", "adam"], 400) == [0.01]
-    assert check_rate_choice(RESULT, ["sgd", "adam"], 0.01, 400)
+    assert solution_rate_choice(RESULT, ["SGD", "Adam"], 400) == [0.01]
+    assert check_rate_choice(RESULT, ["SGD", "Adam"], 0.01, 400)
     assert "✅" in capsys.readouterr().out
-    assert not check_rate_choice(RESULT, ["sgd", "adam"], 0.1, 400)
-    assert "adam diverged" in capsys.readouterr().out
-    assert not check_rate_choice(RESULT, ["sgd", "adam"], 0.01, 300)
-    assert "sgd needed 400 steps" in capsys.readouterr().out
-    assert not check_rate_choice(RESULT, ["sgd"], 0.05, 400)
+    assert not check_rate_choice(RESULT, ["SGD", "Adam"], 0.1, 400)
+    assert "Adam diverged" in capsys.readouterr().out
+    assert not check_rate_choice(RESULT, ["SGD", "Adam"], 0.01, 300)
+    assert "SGD needed 400 steps" in capsys.readouterr().out
+    assert not check_rate_choice(RESULT, ["SGD"], 0.05, 400)
     assert "not one of the sweep's rates" in capsys.readouterr().out
-    assert not check_rate_choice(RESULT, ["sgd"], ..., 400)
+    assert not check_rate_choice(RESULT, ["SGD"], ..., 400)
     assert "not done yet" in capsys.readouterr().out
     with pytest.raises(ValueError, match="optimizers"):
         check_rate_choice(RESULT, ["nag"], 0.01, 400)
     with pytest.raises(ValueError, match="max_steps"):
-        check_rate_choice(RESULT, ["sgd"], 0.01, 0)
+        check_rate_choice(RESULT, ["SGD"], 0.01, 0)
 
 
 # ------------------------------------------------------------------ grid vs PBT
@@ -310,7 +310,7 @@ def test_rate_choice_checker(capsys):
 def test_grid_vs_pbt_spends_equal_compute_and_the_grid_equals_a_plain_sweep():
     x, y = _digits(300)
     xt, yt, xv, yv = x[:240], y[:240], x[240:], y[240:]
-    members = grid_members(["sgd", "adam"], [1e-4, 1e-3, 1e-2, 1e-1, 0.3])
+    members = grid_members(["SGD", "Adam"], [1e-4, 1e-3, 1e-2, 1e-1, 0.3])
     common = dict(steps=40, ready_every=10, batch_size=32, seed=1, progress=False)
     grid_result, pbt_result = grid_vs_pbt(lambda: digits_cnn(seed=0), members,
                                           xt, yt, xv, yv, **common)
@@ -361,7 +361,7 @@ def test_pbt_copies_prediction_matches_a_real_pbt_run(capsys):
     from lrcourse.models import digits_mlp
 
     x, y = _digits(64)
-    members = grid_members(["adam"], np.logspace(-5, -1, 10).tolist())
+    members = grid_members(["Adam"], np.logspace(-5, -1, 10).tolist())
     result = pbt(lambda: digits_mlp(hidden=4, seed=0), members, x.view(-1, 64), y,
                  steps=300, ready_every=25, batch_size=16, progress=False)
     assert result.ready_steps == list(range(25, 300, 25))
@@ -382,8 +382,8 @@ def test_sweep_explorer_refuses_a_rate_outside_the_sweep_and_names_its_range():
     low, high = min(r.lr for r in ROWS), max(r.lr for r in ROWS)
     for lr in (high * 10, low / 10, float("nan"), "0.1"):
         with pytest.raises(ValueError, match=rf"^lr must be a number in \[{low:g}, {high:g}\], got "):
-            sweep_explorer(RESULT, "sgd", lr)
-    with pytest.raises(ValueError, match=r"^optimizer must be one of \('sgd', 'adam'\), got 'nag'$"):
+            sweep_explorer(RESULT, "SGD", lr)
+    with pytest.raises(ValueError, match=r"^optimizer must be one of \('SGD', 'Adam'\), got 'nag'$"):
         sweep_explorer(RESULT, "nag")
     with pytest.raises(ValueError, match=r"^result must be a SweepResult, got list$"):
-        sweep_explorer([], "sgd")
+        sweep_explorer([], "SGD")
