@@ -32,10 +32,14 @@ module of ``lrcourse`` imports it.
 
 Example (not run by the doctests: it starts Ray):
 
-    >>> from lrcourse.models import digits_cnn                    # doctest: +SKIP
-    >>> from lrcourse.sweep import grid_members                   # doctest: +SKIP
-    >>> result = tune_grid(lambda: digits_cnn(seed=0), grid_members(["Adam"], [1e-3, 1e-2]),
-    ...                    x, y, max_steps=200, progress=False)   # doctest: +SKIP
+    >>> from lrcourse.data import load_digits                 # doctest: +SKIP
+    >>> from lrcourse.models import digits_cnn                # doctest: +SKIP
+    >>> from lrcourse.sweep import grid_members               # doctest: +SKIP
+    >>> result = tune_grid(lambda: digits_cnn(seed=0),        # doctest: +SKIP
+    ...                    grid_members(["SGD", "Adam"], [0.003, 0.03, 0.3]), *load_digits(),
+    ...                    max_steps=400, members_per_trial=3, progress=False)
+    >>> result.column("status")                               # doctest: +SKIP
+    ['capped', 'capped', 'reached', 'reached', 'reached', 'diverged']
 """
 
 from __future__ import annotations
@@ -95,6 +99,9 @@ __all__ = ["TuneSweepResult", "connect", "shutdown", "tune_grid", "tune_pbt"]
 #: node start-up can pass its fixed 30-second limit once.
 _START_TRIES = 2
 
+#: ``(address,)`` of the Ray that ``connect`` started or joined, None before.
+_joined: tuple[str | None] | None = None
+
 
 # ---------------------------------------------------------------------------
 # Ray itself: start or join, stop, keep quiet
@@ -108,8 +115,8 @@ def connect(address: str | None = None, *, num_cpus: int | None = None) -> dict[
         address: None starts Ray on this machine (``num_cpus`` cores, default all
             of them) without the dashboard; ``"auto"`` joins the cluster started
             on this machine by ``ray start --head``; ``"host:6379"`` or
-            ``"ray://host:10001"`` a remote one. If Ray already runs in this
-            process it is reused, whatever the address.
+            ``"ray://host:10001"`` a remote one. A Ray already running in this
+            process is reused; to join another, ``shutdown()`` first.
         num_cpus: cores of the local Ray (only with ``address=None``).
 
     Returns:
@@ -123,7 +130,12 @@ def connect(address: str | None = None, *, num_cpus: int | None = None) -> dict[
         if address is not None:
             raise ValueError(f"num_cpus is for a local Ray (address=None), got address "
                              f"{address!r} with num_cpus={num_cpus}")
-    if not ray.is_initialized():
+    global _joined
+    if ray.is_initialized():
+        if _joined is not None and address != _joined[0]:
+            raise ValueError(f"address {address!r}: this process already runs Ray (from "
+                             f"address={_joined[0]!r}); call lrcourse.tune.shutdown() first")
+    else:
         settings: dict[str, Any] = {"log_to_driver": False, "logging_level": logging.ERROR}
         if address is None:
             settings.update(address="local", num_cpus=num_cpus or os.cpu_count() or 1,
@@ -138,30 +150,28 @@ def connect(address: str | None = None, *, num_cpus: int | None = None) -> dict[
                 ray.shutdown()
                 if attempt + 1 == _START_TRIES or "timed out" not in str(error):
                     raise
+        _joined = (address,)
     return {k: float(v) for k, v in ray.cluster_resources().items()}
 
 
 def shutdown() -> None:
     """Stop the Ray this process started (or leave the cluster it joined)."""
+    global _joined
     ray.shutdown()
+    _joined = None
 
 
 @contextlib.contextmanager
-def _quiet(seed: int | None = None) -> Iterator[None]:
+def _quiet() -> Iterator[None]:
     """Ray Tune's loggers silent while it runs: a failed trial is reported in the
-    result, not as a traceback on stderr. ``seed`` seeds Python's ``random`` (the
-    PBT scheduler draws from it); its state is restored afterwards."""
+    result, not as a traceback on stderr."""
     loggers = [logging.getLogger(name) for name in ("ray.tune", "ray.air", "ray.train")]
     levels = [lg.level for lg in loggers]
-    state = random.getstate()
     for lg in loggers:
         lg.setLevel(logging.CRITICAL + 1)
-    if seed is not None:
-        random.seed(seed)
     try:
         yield
     finally:
-        random.setstate(state)
         for lg, level in zip(loggers, levels, strict=True):
             lg.setLevel(level)
 
@@ -196,6 +206,17 @@ class _Progress(tune.Callback):
         self.bar.close()
 
 
+class _Silent(tune.ProgressReporter):
+    """Tune's console (or, in a notebook, HTML) table of trials, switched off: the
+    notebook shows ``_Progress``'s bar instead."""
+
+    def should_report(self, trials: list, done: bool = False) -> bool:
+        return False
+
+    def report(self, trials: list, done: bool, *sys_info: Any) -> None:
+        pass
+
+
 def _check_resources(resources: Any) -> dict[str, float]:
     if resources is None:
         return {"cpu": 1.0}
@@ -223,6 +244,7 @@ def _check_storage(storage_path: Any) -> str | None:
 def _run_config(name: str, storage: str, callbacks: list, max_failures: int,
                 stop: dict | None = None) -> tune.RunConfig:
     return tune.RunConfig(name=name, storage_path=storage, verbose=0, callbacks=callbacks,
+                          progress_reporter=_Silent(),
                           failure_config=tune.FailureConfig(max_failures=max_failures),
                           stop=stop)
 
@@ -318,8 +340,9 @@ def tune_grid(
     depend on the others (same initial weights, same batches, its own stopping
     rule), so the table equals ``train_many(model, members, ...)``'s: in float64
     statuses and steps are equal and the numbers agree to about 1e-9 (float32
-    may differ in the last digits, as it does between two populations of
-    ``train_many``). ``seconds`` of a row is the time within its trial;
+    may differ in the last digits). A chaotic training, on the wall of a valley,
+    is the exception in either type: its last-bit differences grow, as they do
+    between two populations of different sizes in ``train_many``. ``seconds`` of a row is the time within its trial;
     the result's ``seconds`` the wall time of the whole search.
 
     ``members_per_trial=1`` is the plain Ray Tune way (one trial per
@@ -368,7 +391,10 @@ def tune_grid(
                     lambda trial, result: 0 if result is not None else len(trial.config["chunk"]))
     start = time.perf_counter()
     with _storage(storage_path) as storage, _quiet():
+        # reuse_actors: a worker process serves trial after trial (starting one
+        # and importing PyTorch in it costs more than training a small chunk).
         tuner = tune.Tuner(trainable, param_space={"chunk": tune.grid_search(chunks)},
+                           tune_config=tune.TuneConfig(reuse_actors=True),
                            run_config=_run_config("grid", storage, [bar], max_failures))
         try:
             grid = tuner.fit()
@@ -426,6 +452,29 @@ def _error_text(error: BaseException | None) -> str:
 # ---------------------------------------------------------------------------
 # Population-based training: one member per trial, Tune's PBT scheduler
 # ---------------------------------------------------------------------------
+
+
+class _SeededPBT(PopulationBasedTraining):
+    """Tune's PBT scheduler drawing its choices from its own seeded generator.
+
+    It draws from Python's global ``random``, which Ray's driver also shuffles
+    with, as many times as the timing of its workers asks: seeded once, the
+    choices would still change from run to run. Here the global generator holds
+    the scheduler's own state only while the scheduler decides.
+    """
+
+    def __init__(self, seed: int, **settings: Any) -> None:
+        super().__init__(**settings)
+        self._random_state = random.Random(seed).getstate()
+
+    def on_trial_result(self, tune_controller: Any, trial: Any, result: dict) -> str:
+        outside = random.getstate()
+        random.setstate(self._random_state)
+        try:
+            return super().on_trial_result(tune_controller, trial, result)
+        finally:
+            self._random_state = random.getstate()
+            random.setstate(outside)
 
 
 def _pbt_trial(config: dict, *, model: nn.Module, data: tuple, settings: dict, threads: int,
@@ -515,8 +564,9 @@ def tune_pbt(
     whose worker is lost can restart from its own last one
     (``max_failures``). On a cluster of several machines, ``storage_path``
     must be a folder every node sees (a network file system or a cloud URI).
-    Tune's random choices come from Python's ``random``, seeded with ``seed``
-    for the search (and restored afterwards).
+    The scheduler's random choices come from a generator seeded with ``seed``,
+    so a run is reproducible (the choices differ from ``pbt``'s, which draws
+    them from PyTorch's generator).
 
     Args:
         model, members, x_train, y_train, x_val, y_val, steps, ready_every,
@@ -555,7 +605,8 @@ def tune_pbt(
                              default_dtype=torch.get_default_dtype()),
         resources)
     lrs = [m.lr for m in members]
-    scheduler = PopulationBasedTraining(
+    scheduler = _SeededPBT(
+        seed,
         time_attr="step", metric="accuracy", mode="max", perturbation_interval=ready_every,
         # With resample_probability 0 the domain is never sampled: it only marks
         # "lr" as a number to multiply by one of the factors.
@@ -574,7 +625,7 @@ def tune_pbt(
 
     bar = _Progress(n * steps, "tune pbt", progress, advanced)
     start = time.perf_counter()
-    with _storage(storage_path) as storage, _quiet(seed):
+    with _storage(storage_path) as storage, _quiet():
         tuner = tune.Tuner(
             trainable, param_space={"member": tune.grid_search(specs)},
             tune_config=tune.TuneConfig(scheduler=scheduler, reuse_actors=True),

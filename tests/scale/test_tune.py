@@ -220,3 +220,9 @@ def test_connect_refuses_num_cpus_with_an_address():
         tune.connect("auto", num_cpus=2)
     with pytest.raises(ValueError, match="num_cpus"):
         tune.connect(num_cpus=0)
+
+
+def test_a_running_ray_is_reused_and_another_address_is_refused(local_ray):
+    assert tune.connect()["CPU"] == local_ray["CPU"] == 2.0
+    with pytest.raises(ValueError, match=r"shutdown\(\) first"):
+        tune.connect("auto")
