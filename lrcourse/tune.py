@@ -580,6 +580,10 @@ def tune_pbt(
         trial that started as ``members[i]``), each slot's rate after each
         round and fitness at each round, every copy as
         ``(step, slot, source_slot, new_lr)``, and the final weights.
+
+    Raises:
+        RuntimeError: a trial failed (more often than ``max_failures``): a
+            population with a hole in it has no result to give.
     """
     built, members = _prepare(model, members, x_train, y_train, x_val, y_val,
                               batch_size, seed, dtype, progress)

@@ -39,9 +39,11 @@ def _digits(n: int = 300, dtype=torch.float64):
 
 
 DATA = _digits()
-# Each status occurs: SGD 0.01 and Adam 0.1 hit the cap, SGD 0.1 and Adam 0.01
-# reach the target, the rate 1000 diverges.
-MEMBERS = grid_members(["SGD", "Adam"], [0.01, 0.1, 1e3])
+# Each status occurs: SGD at 0.001 and 0.03 hits the cap, Adam at those rates
+# reaches the target, the rate 1000 diverges. None of them is chaotic: alone or in
+# a population of six, their final losses agree to about 1e-15 here (a training on
+# a valley's wall, such as Adam at 0.1, differs by up to 1e-10).
+MEMBERS = grid_members(["SGD", "Adam"], [0.001, 0.03, 1e3])
 GRID = dict(batch_size=32, target_accuracy=0.9, max_steps=150, record_every=25,
             dtype=torch.float64, progress=False)
 
@@ -73,7 +75,7 @@ def in_process():
 
 def test_the_grid_has_every_status(in_process):
     assert [r.status for r in in_process.rows] == [
-        "capped", "reached", "diverged", "reached", "capped", "diverged"]
+        "capped", "capped", "diverged", "reached", "reached", "diverged"]
 
 
 @pytest.mark.parametrize("members_per_trial", [1, 4])
