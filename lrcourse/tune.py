@@ -12,7 +12,7 @@ searches on it, with the results in the types the lessons already read:
   training a chunk of ``members_per_trial`` members with ``train_many`` itself.
   Returns a ``SweepResult``, so every analysis of lesson 11 works on it.
 - ``tune_pbt``: population-based training with Ray Tune's
-  ``PopulationBasedTraining`` scheduler (the reference implementation of
+  ``PopulationBasedTraining`` scheduler (a distributed implementation of
   Jaderberg et al., 2017), set to the lesson's rule: every ``ready_every``
   steps the bottom ``fraction`` of trials copy a random trial of the top
   ``fraction`` (weights, optimizer state and settings) and multiply its rate
