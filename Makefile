@@ -2,7 +2,8 @@
 #   make lab    set up .venv if needed and open JupyterLab on notebooks/
 #   make test   set up .venv if needed, lint, run the unit tests and doctests, execute every notebook
 # Also: make test-portable (the notebooks on another CPU code path), make test-deep (longer
-# property tests), make notebooks (re-execute every notebook and store its outputs), make clean.
+# property tests), make test-scale (lrcourse.tune on Ray Tune, in its own .venv-scale),
+# make notebooks (re-execute every notebook and store its outputs), make clean.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
@@ -25,7 +26,7 @@ WORKERS ?= 2
 # re-runs every notebook on it.
 PORTABLE_ENV ?= ATEN_CPU_CAPABILITY=default ONEDNN_MAX_CPU_ISA=AVX2 MKL_ENABLE_INSTRUCTIONS=AVX2
 
-.PHONY: lab test test-portable test-deep lint unit nbval notebooks clean
+.PHONY: lab test test-portable test-deep test-scale lint unit nbval notebooks clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +67,27 @@ test-portable: $(VENV)/.dev-installed
 test-deep: $(VENV)/.dev-installed
 	HYPOTHESIS_PROFILE=deep $(BIN)/python -m pytest -n $(WORKERS) tests
 
+# lrcourse.tune needs the optional extra `scale` (Ray Tune, about half a gigabyte).
+# It lives in a venv of its own, so .venv and `make test` never carry Ray. One
+# Ray for the whole session (a fixture), so no xdist; then the Ray Tune section
+# of lesson 11 (docs/ray_tune_section.ipynb) under nbval.
+SCALE_VENV := .venv-scale
+SCALE_NOTEBOOKS := docs/ray_tune_section.ipynb
+
+$(SCALE_VENV)/bin/python:
+	$(PYTHON) -m venv $(SCALE_VENV)
+	$(SCALE_VENV)/bin/python -m pip install --quiet --upgrade pip
+
+$(SCALE_VENV)/.scale-installed: pyproject.toml | $(SCALE_VENV)/bin/python
+	$(SCALE_VENV)/bin/python -m pip install --quiet torch==2.13.0
+	$(SCALE_VENV)/bin/python -m pip install --quiet -e '.[dev,scale]'
+	touch $@
+
+test-scale: $(SCALE_VENV)/.scale-installed
+	OMP_NUM_THREADS=1 $(SCALE_VENV)/bin/python -m pytest tests/scale tests/test_tune_extra.py
+	OMP_NUM_THREADS=1 $(SCALE_VENV)/bin/python -m pytest --nbval $(SCALE_NOTEBOOKS) \
+		--nbval-cell-timeout=$(CELL_TIMEOUT)
+
 notebooks: $(VENV)/.dev-installed
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.timeout=$(CELL_TIMEOUT) \
@@ -74,4 +96,4 @@ notebooks: $(VENV)/.dev-installed
 		$(if $(NB),$(NB),$(NOTEBOOKS))
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(SCALE_VENV) .pytest_cache .ruff_cache .hypothesis

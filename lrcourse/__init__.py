@@ -27,6 +27,8 @@ imported on first use, so ``import lrcourse`` stays fast:
 ``lrcourse.plots``          figures, by tool or lesson topic
 ``lrcourse.widgets``        interactive figures, by lesson topic
 ``lrcourse.exercises``      checkers for the lessons' exercises, by topic
+``lrcourse.tune``           the sweep's studies on Ray Tune (optional extra
+                            ``scale``: ``pip install -e '.[scale]'``)
 ==========================  ==================================================
 """
 
@@ -56,6 +58,10 @@ _SUBMODULES = {
     "widgets",
 }
 
+# Needs an optional extra (Ray Tune): reachable as lrcourse.tune, left out of
+# __all__ so that ``from lrcourse import *`` works without it.
+_OPTIONAL = {"tune"}
+
 __all__ = [
     "ExpectationError",
     "__version__",
@@ -67,6 +73,6 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    if name in _SUBMODULES:
+    if name in _SUBMODULES or name in _OPTIONAL:
         return importlib.import_module(f"lrcourse.{name}")
     raise AttributeError(f"module 'lrcourse' has no attribute {name!r}")
