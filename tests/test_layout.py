@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import importlib.util
 import json
 import re
 import subprocess
@@ -121,6 +122,11 @@ def test_importing_one_lessons_code_loads_no_other_lesson(module):
 
 
 def test_every_public_module_imports_without_cycles():
+    """Every module imports; ``lrcourse.tune`` needs its optional extra and says so without it."""
     for file in sorted(PACKAGE.rglob("*.py")):
         name = ".".join(file.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+        if name == "lrcourse.tune" and importlib.util.find_spec("ray") is None:
+            with pytest.raises(ImportError, match=r"lrcourse\[scale\]"):
+                importlib.import_module(name)
+            continue
         importlib.import_module(name)
