@@ -202,3 +202,15 @@ def test_an_unknown_lesson_is_refused_with_the_choices(tmp_path, bad, capsys):
     err = capsys.readouterr().err
     assert repr(bad) in err and LESSONS[1].stem in err
     assert not (tmp_path / "source").exists()
+
+
+def test_teaching_md_lists_every_graded_exercise_with_its_points_and_readme_links_it():
+    root = classroom.NOTEBOOKS_DIR.parent
+    teaching = (root / "TEACHING.md").read_text(encoding="utf-8")
+    graded_lines = "\n".join(line for line in teaching.splitlines()
+                             if line.startswith("**Graded**"))
+    for path in LESSONS:
+        for exercise in convert(_load(path), path.stem).exercises:
+            name = exercise.checker.removeprefix("check_")
+            assert f"`{name}` ({exercise.points})" in graded_lines, (path.stem, name)
+    assert "](TEACHING.md)" in (root / "README.md").read_text(encoding="utf-8")
