@@ -256,13 +256,6 @@ def _module_imports(cells: Iterable[dict]) -> dict[str, str]:
 # ----------------------------------------------------------------------------------
 
 
-def _module_of(checker_name: str, module_name: str) -> types.ModuleType:
-    module = importlib.import_module(module_name)
-    if not hasattr(module, checker_name):
-        raise ConversionError(f"{module_name} has no {checker_name}")
-    return module
-
-
 def _rename(code: str, names: dict[str, str]) -> str:
     """Rename identifiers in ``code`` (not attributes, not keyword arguments)."""
     if not names:
@@ -505,6 +498,82 @@ def _drop_stuck_hints(source: str) -> str:
     return "\n\n".join(p for p in paragraphs if not p.lstrip().startswith("*Stuck?*")).strip("\n")
 
 
+def _graded_call(tree: ast.Module, stubs: dict[str, _Stub], where: str,
+                 cell: int) -> tuple[ast.Expr, list[str]] | None:
+    """The cell's check call that is handed a stub, and the stubs' names; None if none is.
+
+    A check call on anything else (a lambda, a table) demonstrates the checker and is
+    left as it is.
+    """
+    graded = []
+    for stmt in _check_calls(tree):
+        call = stmt.value
+        names = [a.id for a in (*call.args, *(k.value for k in call.keywords))
+                 if isinstance(a, ast.Name) and a.id in stubs]
+        if names:
+            graded.append((stmt, names))
+    if len(graded) > 1:
+        raise ConversionError(f"{where}: cell {cell} has {len(graded)} graded check calls; "
+                              "give each its own cell")
+    return graded[0] if graded else None
+
+
+def _answer_code(module: types.ModuleType, checker: Callable[..., Any], stubs: list[_Stub],
+                 call: ast.Call, ctx: _Context) -> list[str]:
+    """The reference answer of one exercise as notebook lines (see the module's docstring)."""
+    from lrcourse.exercises import solution_of
+
+    name = checker.__name__.removeprefix("check_")
+    names = ", ".join(s.name for s in stubs)
+    hook = getattr(module, f"notebook_solution_{name}", None)
+    if hook is not None:
+        return textwrap.dedent(hook).strip("\n").split("\n")
+    try:
+        solution = solution_of(checker)
+    except ValueError as error:
+        raise ConversionError(f"{ctx.where}: {error}") from None
+    if stubs[0].kind == "value":
+        if callable(solution):
+            raise ConversionError(
+                f"{ctx.where}: the stubs {names} are values but solution_{name} is a "
+                f"function; define notebook_solution_{name}, the notebook lines that answer "
+                "the exercise")
+        return _value_answer(stubs, solution, f"solution_{name}", module.__name__, ctx)
+    if len(stubs) != 1 or not inspect.isfunction(solution):
+        raise ConversionError(
+            f"{ctx.where}: the stub {names} is a function, so solution_{name} must be one "
+            f"function (or define notebook_solution_{name})")
+    args = stubs[0].node.args
+    stub_params = [a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)]
+    return _function_answer(stubs[0], stub_params, solution, checker, call, ctx)
+
+
+def _unique_ids(name: str, used: set[str]) -> tuple[str, str]:
+    """``<name>_answer`` and ``<name>_test``, numbered if a notebook grades a checker twice."""
+    answer_id, grade_id, suffix = f"{name}_answer", f"{name}_test", 2
+    while answer_id in used or grade_id in used:
+        answer_id, grade_id = f"{name}_answer_{suffix}", f"{name}_test_{suffix}"
+        suffix += 1
+    used.update((answer_id, grade_id))
+    return answer_id, grade_id
+
+
+def _finish(cells: list[dict], replaced: dict[int, list[dict]]) -> list[dict]:
+    """The notebook's cells with the exercises' cells replaced, outputs and hints removed."""
+    finished = []
+    for i, cell in enumerate(cells):
+        for c in replaced.get(i, [cell]):
+            c = dict(c, source=_text(c))
+            if c.get("cell_type") == "code":
+                c["outputs"], c["execution_count"] = [], None
+            elif c.get("cell_type") == "markdown":
+                c["source"] = _drop_stuck_hints(c["source"])
+                if not c["source"].strip():
+                    continue
+            finished.append(c)
+    return finished
+
+
 def convert(notebook: dict, lesson: str, checkers: dict[str, str] | None = None) -> Converted:
     """Make one lesson notebook an nbgrader source notebook (see the module's docstring).
 
@@ -520,137 +589,72 @@ def convert(notebook: dict, lesson: str, checkers: dict[str, str] | None = None)
     cells = nb.get("cells", [])
     if checkers is None:
         checkers = checker_modules(cells)
-    spans = _exercise_spans(cells)
     replaced: dict[int, list[dict]] = {}  # cell index -> the cells that take its place
     graded: list[GradedExercise] = []
-    earlier_stubs: dict[str, str] = {}
+    earlier_stubs: dict[str, str] = {}  # solution name -> the learner's function, so far
     used_ids: set[str] = set()
-    for number, title, first, end in spans:
+    for number, title, first, end in _exercise_spans(cells):
         where = f"{lesson}, exercise {number} ({title})"
         stubs: dict[str, _Stub] = {}
         found_any = False
         for i in range(first, end):
-            cell = cells[i]
-            if cell.get("cell_type") != "code":
+            if cells[i].get("cell_type") != "code":
                 continue
-            source = _text(cell)
+            source = _text(cells[i])
             tree = _parse(source)
             if tree is None:
                 raise ConversionError(f"{where}: cell {i} is not valid Python")
             stubs.update(_stubs(tree, i))
-            calls = _check_calls(tree)
-            graded_calls = []
-            for stmt in calls:
-                call = stmt.value
-                answer = [a.id for a in (*call.args, *(k.value for k in call.keywords))
-                          if isinstance(a, ast.Name) and a.id in stubs]
-                if answer:  # a call on anything else (a lambda, a table) demonstrates the checker
-                    graded_calls.append((stmt, answer))
-            if len(graded_calls) > 1:
-                raise ConversionError(f"{where}: cell {i} has {len(graded_calls)} graded check "
-                                      "calls; give each its own cell")
-            if not graded_calls:
+            found = _graded_call(tree, stubs, where, i)
+            if found is None:
                 continue
             found_any = True
-            stmt, answer = graded_calls[0]
+            stmt, names = found
             checker_name = stmt.value.func.id
             if checker_name not in checkers:
                 raise ConversionError(f"{where}: {checker_name} is not imported from "
                                       "lrcourse.exercises in this notebook")
-            module = _module_of(checker_name, checkers[checker_name])
-            checker = getattr(module, checker_name)
-            name = checker_name.removeprefix("check_")
-            answer_stubs = [stubs[a] for a in answer]
-            kinds = {s.kind for s in answer_stubs}
-            cells_of_stubs = {s.cell for s in answer_stubs}
-            if len(kinds) > 1 or len(cells_of_stubs) > 1:
-                raise ConversionError(f"{where}: the stubs {', '.join(answer)} must be all "
+            module = importlib.import_module(checkers[checker_name])
+            checker = getattr(module, checker_name, None)
+            if checker is None:
+                raise ConversionError(f"{where}: {module.__name__} has no {checker_name}")
+            answer_stubs = [stubs[n] for n in names]
+            if len({s.kind for s in answer_stubs}) > 1 or len({s.cell for s in answer_stubs}) > 1:
+                raise ConversionError(f"{where}: the stubs {', '.join(names)} must be all "
                                       "functions or all values, in one cell")
-            kind = kinds.pop()
-            answer_cell = cells_of_stubs.pop()
-            ctx = _Context(where, dict(earlier_stubs), _module_imports(cells[:answer_cell]))
-            # The answer, as notebook lines.
-            hook = getattr(module, f"notebook_solution_{name}", None)
-            if hook is not None:
-                code = textwrap.dedent(hook).strip("\n").split("\n")
-            else:
-                from lrcourse.exercises import solution_of
-
-                try:
-                    solution = solution_of(checker)
-                except ValueError as error:
-                    raise ConversionError(f"{where}: {error}") from None
-                if kind == "function":
-                    if len(answer_stubs) != 1 or not inspect.isfunction(solution):
-                        raise ConversionError(
-                            f"{where}: the stub {', '.join(answer)} is a function, so "
-                            f"solution_{name} must be one function (or define "
-                            f"notebook_solution_{name})")
-                    stub_node = answer_stubs[0].node
-                    stub_params = [a.arg for a in (*stub_node.args.posonlyargs,
-                                                   *stub_node.args.args,
-                                                   *stub_node.args.kwonlyargs)]
-                    code = _function_answer(answer_stubs[0], stub_params, solution, checker,
-                                            stmt.value, ctx)
-                else:
-                    if callable(solution):
-                        raise ConversionError(
-                            f"{where}: the stubs {', '.join(answer)} are values but "
-                            f"solution_{name} is a function; define notebook_solution_{name}, "
-                            "the notebook lines that answer the exercise")
-                    code = _value_answer(answer_stubs, solution, f"solution_{name}",
-                                         module.__name__, ctx)
-            # Split the check call's cell: the answer (if its stubs are here), then the test.
+            kind, answer_at = answer_stubs[0].kind, answer_stubs[0].cell
+            ctx = _Context(where, dict(earlier_stubs), _module_imports(cells[:answer_at]))
+            code = _answer_code(module, checker, answer_stubs, stmt.value, ctx)
+            # Split the check call's cell: what comes before it, then the test.
             lines = source.split("\n")
             before = "\n".join(lines[: stmt.lineno - 1]).rstrip()
             test_lines = lines[stmt.lineno - 1:]
-            test_lines[0] = test_lines[0][: stmt.col_offset] + "assert " + \
-                test_lines[0][stmt.col_offset:]
-            test = "\n".join(test_lines).rstrip()
-            answer_id, grade_id = f"{name}_answer", f"{name}_test"
-            suffix = 2
-            while answer_id in used_ids or grade_id in used_ids:
-                answer_id, grade_id = f"{name}_answer_{suffix}", f"{name}_test_{suffix}"
-                suffix += 1
-            used_ids.update((answer_id, grade_id))
-            answer_source = _with_solution(
-                before if answer_cell == i else _text(cells[answer_cell]), answer_stubs, code,
-                where)
-            answer = dict(cells[answer_cell], source=answer_source, outputs=[],
-                          execution_count=None)
+            test_lines[0] = (test_lines[0][: stmt.col_offset] + "assert "
+                             + test_lines[0][stmt.col_offset:])
+            name = checker_name.removeprefix("check_")
+            answer_id, grade_id = _unique_ids(name, used_ids)
+            answer_source = _with_solution(before if answer_at == i else _text(cells[answer_at]),
+                                           answer_stubs, code, where)
+            answer = dict(cells[answer_at], source=answer_source)
             answer["metadata"] = dict(answer.get("metadata", {}),
                                       nbgrader=_nbgrader(answer_id, solution=True))
-            test_cell = _code_cell(test, grade_id.replace("_", "-"), {
-                "nbgrader": _nbgrader(grade_id, grade=True, points=POINTS[kind])})
-            if answer_cell == i:
-                replaced[i] = [answer, test_cell]
+            test = _code_cell("\n".join(test_lines).rstrip(), grade_id.replace("_", "-"),
+                              {"nbgrader": _nbgrader(grade_id, grade=True, points=POINTS[kind])})
+            if answer_at == i:
+                replaced[i] = [answer, test]
             else:
-                replaced[answer_cell] = [answer]
-                replaced[i] = ([_code_cell(before, cells[i].get("id", grade_id) + "-before")]
-                               if before else []) + [test_cell]
+                replaced[answer_at] = [answer]
+                replaced[i] = ([_code_cell(before, f"{grade_id.replace('_', '-')}-before")]
+                               if before else []) + [test]
             graded.append(GradedExercise(number, title, checker_name, kind, POINTS[kind],
                                          answer_id, grade_id))
-            for s in answer_stubs:
-                if s.kind == "function":
-                    earlier_stubs[f"solution_{name}"] = s.name
+            if kind == "function":
+                earlier_stubs[f"solution_{name}"] = answer_stubs[0].name
         if not found_any:
             raise ConversionError(
                 f"{where}: no cell calls a check_... function on a stub of the exercise "
                 "(def f(...): return ... or x = ...), so it cannot be graded")
-    new_cells = []
-    for i, cell in enumerate(cells):
-        for c in replaced.get(i, [cell]):
-            c = dict(c)
-            if c.get("cell_type") == "code":
-                c["outputs"], c["execution_count"] = [], None
-            elif c.get("cell_type") == "markdown":
-                c["source"] = _drop_stuck_hints(_text(c))
-                if not c["source"].strip():
-                    continue
-            if isinstance(c.get("source"), list):
-                c["source"] = "".join(c["source"])
-            new_cells.append(c)
-    nb["cells"] = new_cells
+    nb["cells"] = _finish(cells, replaced)
     nb.get("metadata", {}).pop("widgets", None)
     return Converted(nb, graded)
 
