@@ -214,3 +214,29 @@ def test_teaching_md_lists_every_graded_exercise_with_its_points_and_readme_link
             name = exercise.checker.removeprefix("check_")
             assert f"`{name}` ({exercise.points})" in graded_lines, (path.stem, name)
     assert "](TEACHING.md)" in (root / "README.md").read_text(encoding="utf-8")
+
+
+def _lesson_plans(teaching: str) -> dict[str, str]:
+    blocks = re.split(r"^### (Lesson \d\d\b.*)$", teaching, flags=re.MULTILINE)
+    return dict(zip(blocks[1::2], blocks[2::2], strict=True))
+
+
+def _minutes(block: str, length: int) -> list[int]:
+    table = block.split(f"**{length} minutes**", 1)[1].split("\n\n", 2)[1]
+    rows = [line for line in table.splitlines() if line.startswith("| ")][1:]
+    return [int(row.split("|")[1]) for row in rows]
+
+
+def test_every_lesson_plan_has_its_parts_and_its_minutes_add_up():
+    teaching = (classroom.NOTEBOOKS_DIR.parent / "TEACHING.md").read_text(encoding="utf-8")
+    plans = _lesson_plans(teaching)
+    assert len(plans) >= len(LESSONS)
+    for title, block in plans.items():
+        for part in ("**45 minutes**", "**90 minutes**", "**Project**", "**Discussion**",
+                     "**Misconceptions targeted**", "**Exit ticket**", "**Graded**"):
+            assert part in block, (title, part)
+        assert sum(_minutes(block, 45)) == 45, title
+        assert sum(_minutes(block, 90)) == 90, title
+        ticket = block.split("**Exit ticket**", 1)[1].split("**Graded**")[0]
+        assert ticket.count("\n1. ") == 1 and ticket.count("\n2. ") == 1, title
+        assert ticket.count("*") >= 4, f"{title}: the exit ticket's answers are in italics"
