@@ -83,7 +83,7 @@ NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 POINTS = {"function": 2, "value": 1}
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
-_EXERCISE = re.compile(r"^##\s+Exercise\s+(\d+)\b[:.]?\s*(.*)$")
+_EXERCISE = re.compile(r"^##\s+Exercise\b\s*(\d+)?\s*[:.]?\s*(.*)$", re.IGNORECASE)
 _HEADING = re.compile(r"^##\s")
 _LESSON = re.compile(r"^(\d\d)_\w+$")
 
@@ -97,7 +97,8 @@ c.CourseDirectory.course_id = {course_id!r}
 
 # autograde and validate execute the whole lesson. Lessons that train networks have
 # cells that run for a minute or more on a slow CPU; nbgrader's default limit of
-# 30 s per cell would stop them and grade what follows as failed.
+# 30 s per cell would stop them and grade what follows as failed. On a busy server
+# (grading while a class works on it) raise this further.
 c.Execute.timeout = 600
 '''
 
@@ -468,7 +469,8 @@ def _exercise_spans(cells: Sequence[dict]) -> list[tuple[int, str, int, int]]:
             spans[-1][3] = i
         match = _EXERCISE.match(lines[headings[-1]])
         if match:
-            spans.append([int(match.group(1)), match.group(2).strip(), i, None])
+            number = int(match.group(1)) if match.group(1) else len(spans) + 1
+            spans.append([number, match.group(2).strip(), i, None])
         for k in headings[:-1]:
             if _EXERCISE.match(lines[k]):
                 raise ConversionError(f"cell {i}: the heading {lines[k]!r} is followed by another "
@@ -546,6 +548,20 @@ def _answer_code(module: types.ModuleType, checker: Callable[..., Any], stubs: l
     args = stubs[0].node.args
     stub_params = [a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)]
     return _function_answer(stubs[0], stub_params, solution, checker, call, ctx)
+
+
+def _refuse_stray_checks(cells: Sequence[dict], spans: Sequence[tuple], lesson: str) -> None:
+    """An exercise outside a ``## Exercise`` section (a check call on a stub) is an error:
+    it would silently go ungraded."""
+    inside = {i for _, _, first, end in spans for i in range(first, end)}
+    for i, cell in enumerate(cells):
+        if i in inside or cell.get("cell_type") != "code":
+            continue
+        tree = _parse(_text(cell))
+        if tree is not None and _graded_call(tree, _stubs(tree, i), lesson, i) is not None:
+            raise ConversionError(
+                f"{lesson}: cell {i} checks a stub outside any '## Exercise N: ...' section; "
+                "give the exercise its heading so that it is graded")
 
 
 def _unique_ids(name: str, used: set[str]) -> tuple[str, str]:
@@ -654,6 +670,7 @@ def convert(notebook: dict, lesson: str, checkers: dict[str, str] | None = None)
             raise ConversionError(
                 f"{where}: no cell calls a check_... function on a stub of the exercise "
                 "(def f(...): return ... or x = ...), so it cannot be graded")
+    _refuse_stray_checks(cells, _exercise_spans(cells), lesson)
     nb["cells"] = _finish(cells, replaced)
     nb.get("metadata", {}).pop("widgets", None)
     return Converted(nb, graded)

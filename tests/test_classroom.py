@@ -15,7 +15,7 @@ from lrcourse.classroom import BEGIN, END, ConversionError, build, convert, find
 from lrcourse.exercises import all_checkers, solution_of
 
 LESSONS = find_lessons()
-EXERCISE_HEADING = re.compile(r"^##\s+Exercise\s+\d+", re.MULTILINE)
+EXERCISE_HEADING = re.compile(r"^##\s+Exercise\b", re.MULTILINE | re.IGNORECASE)
 
 
 def _load(path):
@@ -150,6 +150,19 @@ def test_an_exercise_that_cannot_be_graded_is_an_error_naming_it(cells, message)
     with pytest.raises(ConversionError, match=message) as error:
         convert(_exercise(cells), "99_demo")
     assert "99_demo, exercise 1 (something)" in str(error.value)
+
+
+def test_a_stub_checked_outside_an_exercise_section_is_an_error():
+    notebook = _exercise(["def f(x, lr):\n    return ...\n\ncheck_gd_step(f)"])
+    notebook["cells"][1]["source"] = "## 2. Not an exercise heading"
+    with pytest.raises(ConversionError, match="outside any '## Exercise"):
+        convert(notebook, "99_demo")
+
+
+def test_an_exercise_heading_without_a_number_is_numbered_in_order():
+    result = convert(_exercise(["w3 = ...\ncheck_three_steps(w3)"], heading="## Exercise: guess"),
+                     "99_demo")
+    assert [(e.number, e.title) for e in result.exercises] == [(1, "guess")]
 
 
 def test_a_demonstration_of_a_checker_beside_the_graded_call_is_left_as_it_is():
