@@ -61,8 +61,11 @@ import tokenize
 import types
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from os import PathLike
 from pathlib import Path
 from typing import Any
+
+from lrcourse._checks import check_bool, shown
 
 __all__ = [
     "POINTS",
@@ -601,8 +604,13 @@ def convert(notebook: dict, lesson: str, checkers: dict[str, str] | None = None)
     Raises:
         ConversionError: an exercise has no graded check call, or its answer cannot be built.
     """
+    if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
+        raise ValueError(f"notebook must be a notebook's JSON (a dict with 'cells'), got "
+                         f"{shown(notebook)}")
+    if not isinstance(lesson, str):
+        raise ValueError(f"lesson must be the lesson's name, got {shown(lesson)}")
     nb = copy.deepcopy(notebook)
-    cells = nb.get("cells", [])
+    cells = nb["cells"]
     if checkers is None:
         checkers = checker_modules(cells)
     replaced: dict[int, list[dict]] = {}  # cell index -> the cells that take its place
@@ -705,6 +713,8 @@ def _with_solution(source: str, stubs: list[_Stub], code: list[str], where: str)
 
 def find_lessons(notebooks: Path | str = NOTEBOOKS_DIR) -> list[Path]:
     """The numbered lesson notebooks ``NN_topic.ipynb`` in ``notebooks``, in order."""
+    if not isinstance(notebooks, str | PathLike):
+        raise ValueError(f"notebooks must be a folder path, got {shown(notebooks)}")
     folder = Path(notebooks)
     if not folder.is_dir():
         raise ValueError(f"notebooks must be a folder of lessons, got {str(folder)!r}")
@@ -743,6 +753,14 @@ def build(dest: Path | str, lessons: Sequence[str] = (), *, notebooks: Path | st
         ValueError: an unknown lesson, or a source notebook that exists without ``force``.
         ConversionError: a lesson's exercise cannot be graded.
     """
+    if not isinstance(dest, str | PathLike):
+        raise ValueError(f"dest must be a folder path, got {shown(dest)}")
+    if isinstance(lessons, str) or not all(isinstance(w, str) for w in lessons):
+        raise ValueError(f"lessons must be a list of lesson numbers or names, got "
+                         f"{shown(lessons)}")
+    if not isinstance(course_id, str) or not re.fullmatch(r"[A-Za-z0-9_-]+", course_id):
+        raise ValueError(f"course_id must be letters, digits, '_' or '-', got {shown(course_id)}")
+    check_bool("force", force)
     chosen = _choose(find_lessons(notebooks), list(lessons))
     dest = Path(dest)
     converted = []

@@ -253,3 +253,24 @@ def test_every_lesson_plan_has_its_parts_and_its_minutes_add_up():
         ticket = block.split("**Exit ticket**", 1)[1].split("**Graded**")[0]
         assert ticket.count("\n1. ") == 1 and ticket.count("\n2. ") == 1, title
         assert ticket.count("*") >= 4, f"{title}: the exit ticket's answers are in italics"
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    ({"dest": 3}, "dest"),
+    ({"lessons": "01"}, "lessons"),
+    ({"lessons": [1]}, "lessons"),
+    ({"course_id": "my course"}, "course_id"),
+    ({"force": 1}, "force"),
+    ({"notebooks": None}, "notebooks"),
+])
+def test_build_refuses_bad_arguments_naming_them(tmp_path, kwargs, name):
+    arguments = {"dest": tmp_path, "lessons": ["01"]} | kwargs
+    with pytest.raises(ValueError, match=name):
+        build(**arguments)
+    assert not (tmp_path / "nbgrader_config.py").exists()
+
+
+@pytest.mark.parametrize("bad", [None, [], {"metadata": {}}])
+def test_convert_refuses_what_is_not_a_notebook(bad):
+    with pytest.raises(ValueError, match="notebook"):
+        convert(bad, "01")
