@@ -26,6 +26,7 @@ imported on first use, so ``import lrcourse`` stays fast:
 ``lrcourse.plots``          figures, by tool or lesson topic
 ``lrcourse.widgets``        interactive figures, by lesson topic
 ``lrcourse.exercises``      checkers for the lessons' exercises, by topic
+``lrcourse.classroom``      nbgrader assignments made from the lessons, for teachers
 ==========================  ==================================================
 """
 
@@ -40,6 +41,7 @@ from lrcourse._setup import device, setup
 __version__ = "0.1.0"
 
 _SUBMODULES = {
+    "classroom",
     "data",
     "ewma",
     "exercises",
