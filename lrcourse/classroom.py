@@ -98,11 +98,11 @@ c = get_config()  # noqa: F821 (nbgrader provides get_config when it reads this 
 
 c.CourseDirectory.course_id = {course_id!r}
 
-# autograde and validate execute the whole lesson. Lessons that train networks have
-# cells that run for a minute or more on a slow CPU; nbgrader's default limit of
-# 30 s per cell would stop them and grade what follows as failed. On a busy server
-# (grading while a class works on it) raise this further.
-c.Execute.timeout = 600
+# autograde and validate execute the whole lesson. Lesson 11's study cell runs for
+# about a minute on an idle 2-core CPU, but took over ten on a busy one; nbgrader's
+# default limit of 30 s per cell would stop it and every test that needs its result
+# would score zero. A stopped cell shows "CellTimeoutError" in autograded/.
+c.Execute.timeout = 1800
 '''
 
 

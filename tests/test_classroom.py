@@ -192,7 +192,7 @@ def test_build_writes_a_course_directory_and_the_cli_reports_points(tmp_path, ca
         assert notebook.exists() and lesson.stem in out
     assert "points" in out and "nbgrader generate_assignment" in out
     config = (dest / "nbgrader_config.py").read_text()
-    assert "c.Execute.timeout = 600" in config
+    assert "c.Execute.timeout = 1800" in config
     compile(config, "nbgrader_config.py", "exec")
     assert sorted(p.name for p in (dest / "source").iterdir()) == [first.stem, second.stem]
     # A second build refuses to overwrite the teacher's source without --force.
