@@ -4,6 +4,8 @@
 # Also: make test-portable (the notebooks on another CPU code path), make test-deep (longer
 # property tests), make test-scale (lrcourse.tune on Ray Tune, in its own .venv-scale),
 # make notebooks (re-execute every notebook and store its outputs), make clean.
+# Teachers: make classroom DEST=folder [LESSONS="01 02"] writes nbgrader assignments from the
+# lessons (TEACHING.md); make test-classroom runs nbgrader on them end to end.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
@@ -26,7 +28,7 @@ WORKERS ?= 2
 # re-runs every notebook on it.
 PORTABLE_ENV ?= ATEN_CPU_CAPABILITY=default ONEDNN_MAX_CPU_ISA=AVX2 MKL_ENABLE_INSTRUCTIONS=AVX2
 
-.PHONY: lab test test-portable test-deep test-scale lint unit nbval notebooks clean
+.PHONY: lab test test-portable test-deep test-scale test-classroom classroom lint unit nbval notebooks clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,8 +39,13 @@ $(VENV)/.lab-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[lab]'
 	touch $@
 
+# The tests include the classroom kit's, so they need nbgrader too.
 $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,classroom]'
+	touch $@
+
+$(VENV)/.classroom-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[lab,classroom]'
 	touch $@
 
 lab: $(VENV)/.lab-installed
@@ -51,7 +58,7 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 
 unit: $(VENV)/.dev-installed
-	$(BIN)/python -m pytest -n $(WORKERS) tests
+	$(BIN)/python -m pytest -n $(WORKERS) tests --ignore=tests/classroom
 	$(BIN)/python -m pytest --doctest-modules lrcourse
 
 # Later lessons take longer: handing them out first keeps both workers busy to the end.
@@ -65,7 +72,21 @@ test-portable: $(VENV)/.dev-installed
 
 # More hypothesis examples per property test than make test runs.
 test-deep: $(VENV)/.dev-installed
-	HYPOTHESIS_PROFILE=deep $(BIN)/python -m pytest -n $(WORKERS) tests
+	HYPOTHESIS_PROFILE=deep $(BIN)/python -m pytest -n $(WORKERS) tests --ignore=tests/classroom
+
+# The classroom kit with the real nbgrader: build, generate_assignment, autograde three
+# submissions of lessons 01 and 02 and read the gradebook (one worker), and nbgrader validate
+# on every lesson (the other worker, then both).
+test-classroom: $(VENV)/.dev-installed
+	OMP_NUM_THREADS=1 $(BIN)/python -m pytest tests/classroom -n $(WORKERS) --dist loadgroup \
+		--durations=5
+
+# nbgrader assignments from the lessons, for a teacher: DEST/nbgrader_config.py and
+# DEST/source/<lesson>/<lesson>.ipynb; then run nbgrader's own commands in DEST.
+LESSONS ?=
+classroom: $(VENV)/.classroom-installed
+	@test -n "$(DEST)" || { echo 'usage: make classroom DEST=folder [LESSONS="01 02"]' >&2; exit 2; }
+	$(BIN)/python -m lrcourse.classroom build $(DEST) $(LESSONS)
 
 # lrcourse.tune needs the optional extra `scale` (Ray Tune, about half a gigabyte).
 # It lives in a venv of its own, so .venv and `make test` never carry Ray. One

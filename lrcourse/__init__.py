@@ -29,6 +29,7 @@ imported on first use, so ``import lrcourse`` stays fast:
 ``lrcourse.exercises``      checkers for the lessons' exercises, by topic
 ``lrcourse.tune``           the sweep's studies on Ray Tune (optional extra
                             ``scale``: ``pip install -e '.[scale]'``)
+``lrcourse.classroom``      nbgrader assignments made from the lessons, for teachers
 ==========================  ==================================================
 """
 
@@ -44,6 +45,7 @@ __version__ = "0.1.0"
 
 _SUBMODULES = {
     "curvature",
+    "classroom",
     "data",
     "ewma",
     "exercises",

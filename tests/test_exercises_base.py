@@ -106,3 +106,25 @@ def test_setup_checked_turns_a_refusal_into_a_setup_error():
     assert setup_checked(check_finite, "tolerance", 3.0, above=1) == 3.0
     with pytest.raises(SetupError, match=r"^tolerance must be a finite number > 1, got 1$"):
         setup_checked(check_finite, "tolerance", 1, above=1)
+
+
+@pytest.mark.parametrize("checker", CHECKERS, ids=lambda c: c.__name__)
+def test_show_solution_refuses_in_one_line_when_the_teacher_turned_solutions_off(
+        checker, capsys, monkeypatch):
+    monkeypatch.setenv("LRCOURSE_GRADED", "1")
+    assert show_solution(checker) is None
+    out = capsys.readouterr().out
+    assert len(out.splitlines()) == 1 and "LRCOURSE_GRADED" in out and "graded" in out
+    solution = solution_of(checker)
+    shown = "def solution_" if callable(solution) else repr(solution)
+    assert shown not in out and "solution_" not in out
+
+
+@pytest.mark.parametrize("value, hidden", [("1", True), ("yes", True), ("0", False),
+                                           ("", False), ("false", False), (" OFF ", False)])
+def test_the_graded_switch_reads_the_environment_variable(value, hidden, capsys, monkeypatch):
+    monkeypatch.setenv("LRCOURSE_GRADED", value)
+    show_solution(exercises.descent.check_gd_step)
+    out = capsys.readouterr().out
+    assert ("def solution_gd_step" not in out) is hidden
+    assert ("LRCOURSE_GRADED" in out) is hidden

@@ -13,6 +13,7 @@ import functools
 import inspect
 import math
 import numbers
+import os
 import signal
 import sys
 import threading
@@ -370,12 +371,36 @@ def solution_of(checker: Callable[..., Any]) -> Any:
     return getattr(module, solution_name)
 
 
+#: The environment variable a teacher sets (to ``1``) on the class's server for graded
+#: work: then :func:`show_solution` refuses. TEACHING.md says what it does not hide.
+GRADED_VARIABLE = "LRCOURSE_GRADED"
+
+
+def solutions_turned_off(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether the teacher turned reference solutions off: ``LRCOURSE_GRADED`` is set in
+    ``environ`` (the process's environment by default) to anything but ``0``, ``false``,
+    ``no``, ``off`` or nothing.
+
+    >>> solutions_turned_off({"LRCOURSE_GRADED": "1"}), solutions_turned_off({})
+    (True, False)
+    """
+    value = (os.environ if environ is None else environ).get(GRADED_VARIABLE, "")
+    value = value.strip().lower()
+    return value not in ("", "0", "false", "no", "off")
+
+
 def show_solution(checker: Callable[..., Any]) -> None:
     """Print the reference solution of an exercise, e.g. ``show_solution(check_sgd_step)``.
 
-    Functions are printed as their source code, values as an assignment.
+    Functions are printed as their source code, values as an assignment. When the
+    teacher has set ``LRCOURSE_GRADED=1`` for graded work, it prints one line saying so
+    instead.
     """
     solution = solution_of(checker)
+    if solutions_turned_off():
+        print(f"🔒 {checker.__name__}: reference solutions are turned off: your teacher set "
+              f"{GRADED_VARIABLE} for graded work. The checker's hints still help.")
+        return
     if inspect.isfunction(solution):
         print(inspect.getsource(solution).rstrip())
     else:

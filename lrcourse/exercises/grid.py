@@ -36,6 +36,7 @@ __all__ = [
     "check_pbt_copies",
     "solution_fastest_rate",
     "solution_rate_choice",
+    "notebook_solution_rate_choice",
     "solution_pbt_copies",
 ]
 
@@ -63,6 +64,15 @@ def solution_rate_choice(
         ):
             good.append(lr)
     return good
+
+
+#: Exercise 3's answer cell in the lesson's own names (the classroom kit grades it with
+#: nbgrader): any rate of ``solution_rate_choice`` will do; this takes the lowest.
+notebook_solution_rate_choice = """\
+from lrcourse.exercises.grid import solution_rate_choice
+
+my_rate = solution_rate_choice(sweep, ["adam", "momentum"], max_steps=250)[0]
+"""
 
 
 # ----------------------------------------------------------------------------------
