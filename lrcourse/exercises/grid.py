@@ -71,7 +71,7 @@ def solution_rate_choice(
 notebook_solution_rate_choice = """\
 from lrcourse.exercises.grid import solution_rate_choice
 
-my_rate = solution_rate_choice(sweep, ["adam", "momentum"], max_steps=250)[0]
+my_rate = solution_rate_choice(sweep, ["Adam", "Momentum"], max_steps=250)[0]
 """
 
 
